@@ -1,0 +1,15 @@
+"""The course pipeline: reads ``courses/`` into frozen dataclasses.
+
+Pure Python, no Flask: an author's own CI can run it without the web app.
+"""
+
+from .loader import DEFAULT_LANGUAGES, load_course, load_library
+from .model import Choice, Course, HtmlPart, Lesson, LessonText, Library, Module, Question, QuestionPart
+from .problems import Problem, Report
+from .questions import QUESTION_TYPES, AnswerError, normalise_text
+
+__all__ = [
+    "DEFAULT_LANGUAGES", "load_course", "load_library", "Choice", "Course", "HtmlPart", "Lesson",
+    "LessonText", "Library", "Module", "Question", "QuestionPart", "Problem", "Report",
+    "QUESTION_TYPES", "AnswerError", "normalise_text",
+]

@@ -1,0 +1,195 @@
+"""Lesson Markdown: CommonMark with tables and admonitions, local media,
+lesson links rewritten for the reader, raw HTML shown as text, and the
+```quiz blocks cut out for the question registry."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from mdit_py_plugins.container import container_plugin
+
+from .model import HtmlPart, QuestionPart
+from .problems import Report
+
+ADMONITIONS = ("note", "tip", "warning")
+_ACTIVE_HTML = re.compile(r"<\s*(script|iframe|object|embed)\b", re.IGNORECASE)
+
+
+def _render_admonition(kind: str):
+    def render(self, tokens, idx, options, env):
+        token = tokens[idx]
+        if token.nesting != 1:
+            return "</div>\n"
+        title = token.info.strip()[len(kind):].strip()
+        heading = f'<p class="admonition-title">{escapeHtml(title)}</p>\n' if title else ""
+        return f'<div class="admonition admonition-{kind}">\n{heading}'
+
+    return render
+
+
+def _render_table_open(self, tokens, idx, options, env):
+    # Wide tables scroll inside their own box on a 360 px phone.
+    return '<div class="table-scroll">' + self.renderToken(tokens, idx, options, env)
+
+
+def _render_table_close(self, tokens, idx, options, env):
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+    for kind in ADMONITIONS:
+        container_plugin(md, kind, render=_render_admonition(kind))
+    md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("table_close", _render_table_close)
+    return md
+
+
+@dataclass
+class QuizBlock:
+    text: str
+    first_line: int  # line of the first YAML line in the file
+    fence_line: int
+
+
+@dataclass
+class RenderedBody:
+    parts: list = field(default_factory=list)  # HtmlPart | QuizBlock, in order
+    quiz_blocks: list[QuizBlock] = field(default_factory=list)
+
+
+@dataclass
+class LinkContext:
+    """Where the Markdown file sits, and how its links become URLs.
+
+    ``prefix`` is the relative path from the page that shows this text to the
+    course page: "../" for a lesson page (/courses/c/m/l), "" for the course
+    page (/courses/c/). Relative URLs keep the pipeline free of Flask and work
+    under any URL prefix.
+    """
+
+    path: Path
+    course_dir: Path
+    prefix: str
+    lesson_for_file: Callable[[Path], tuple[str, str] | None]
+    module_for_file: Callable[[Path], str | None]
+
+
+def render_body(body: str, first_line: int, links: LinkContext, report: Report) -> RenderedBody:
+    md = markdown_parser()
+    env: dict = {}
+    tokens = md.parse(body, env)
+    result = RenderedBody()
+    chunk: list = []
+
+    def flush():
+        if chunk:
+            html = md.renderer.render(chunk, md.options, env)
+            if html.strip():
+                result.parts.append(HtmlPart(html))
+            chunk.clear()
+
+    for token in tokens:
+        line = first_line + token.map[0] if token.map else first_line
+        if token.type == "fence" and token.info.strip().split(" ")[0] == "quiz":
+            flush()
+            block = QuizBlock(token.content, line + 1, line)
+            result.parts.append(block)
+            result.quiz_blocks.append(block)
+            continue
+        if token.type == "inline":
+            _check_inline(token, line, links, report)
+        chunk.append(token)
+    flush()
+    return result
+
+
+def _check_inline(token, line: int, links: LinkContext, report: Report) -> None:
+    children = token.children or ()
+    if _ACTIVE_HTML.search("".join(c.content for c in children if c.type == "text")):
+        report.error(links.path, line, "scripts, iframes and embedded objects are not allowed (the platform runs without internet)")
+    for child in children:
+        if child.type == "image":
+            src = child.attrGet("src") or ""
+            url = _media_url(src, line, links, report)
+            if url:
+                child.attrSet("src", url)
+                child.attrSet("loading", "lazy")
+        elif child.type == "link_open":
+            href = child.attrGet("href") or ""
+            url = _link_url(href, line, links, report)
+            if url is None:
+                continue
+            child.attrSet("href", url)
+            if _is_external(url):
+                child.attrSet("class", "external")
+                child.attrSet("rel", "external noopener noreferrer")
+
+
+def _is_external(url: str) -> bool:
+    scheme = urlsplit(url).scheme.lower()
+    return scheme in ("http", "https") or url.startswith("//")
+
+
+def _local_target(url: str, links: LinkContext) -> Path | None:
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    return (links.path.parent / unquote(parts.path)).resolve()
+
+
+def _media_url(src: str, line: int, links: LinkContext, report: Report) -> str | None:
+    if _is_external(src) or urlsplit(src).scheme:
+        report.error(links.path, line, f'image "{src}" is not a local file; put it in the course\'s media/ folder (the platform runs without internet)')
+        return None
+    if src.startswith("/"):
+        report.error(links.path, line, f'image "{src}" must be a path relative to this file, such as ../media/figure.svg')
+        return None
+    target = _local_target(src, links)
+    media_dir = (links.course_dir / "media").resolve()
+    if target is None or not target.is_relative_to(media_dir):
+        report.error(links.path, line, f'image "{src}" must be inside the course\'s media/ folder')
+        return None
+    if not target.is_file():
+        report.error(links.path, line, f'image "{src}" does not exist')
+        return None
+    return f"{links.prefix}media/{target.relative_to(media_dir).as_posix()}"
+
+
+def _link_url(href: str, line: int, links: LinkContext, report: Report) -> str | None:
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None  # external, mailto: or an anchor on the same page: left as written
+    if href.startswith("/"):
+        report.error(links.path, line, f'link "{href}" must be a path relative to this file')
+        return None
+    target = _local_target(href, links)
+    course_dir = links.course_dir.resolve()
+    if target is None or not target.is_relative_to(course_dir):
+        report.error(links.path, line, f'link "{href}" points outside the course')
+        return None
+    if not target.exists():
+        report.error(links.path, line, f'link "{href}": no such file')
+        return None
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    media_dir = (course_dir / "media")
+    if target.is_relative_to(media_dir) and target.is_file():
+        return f"{links.prefix}media/{target.relative_to(media_dir).as_posix()}{fragment}"
+    lesson = links.lesson_for_file(target)
+    if lesson is not None:
+        return f"{links.prefix}{lesson[0]}/{lesson[1]}{fragment}"
+    module_id = links.module_for_file(target)
+    if module_id is not None:
+        return f"{links.prefix or './'}#module-{module_id}"
+    if target.name.startswith("course.") or target == course_dir:
+        return links.prefix or "./"
+    report.error(links.path, line, f'link "{href}" is not a lesson, module or media file of this course')
+    return None

@@ -1,0 +1,91 @@
+"""YAML where every scalar is text, with the line of every key kept.
+
+Course files are written by people: ``text: No`` must stay the string "No" and
+``text: 1.5`` the string "1.5". So no implicit typing happens at all; fields
+that are numbers or booleans are converted explicitly by the caller, which
+can then name the line and what was expected.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+
+class _TextLoader(yaml.SafeLoader):
+    pass
+
+
+# No implicit resolvers: every plain scalar resolves to a string.
+_TextLoader.yaml_implicit_resolvers = {}
+
+
+class YMap(dict):
+    """A mapping that remembers its own line and the line of each key."""
+
+    line: int
+    key_lines: dict[str, int]
+
+
+class YSeq(list):
+    line: int
+    item_lines: list[int]
+
+
+class YamlProblem(Exception):
+    def __init__(self, line: int | None, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def parse_yaml(text: str, first_line: int = 1):
+    """Parse ``text`` whose first line is line ``first_line`` of its file."""
+    try:
+        node = yaml.compose(text, Loader=_TextLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark is not None else first_line
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise YamlProblem(line, f"invalid YAML: {reason}") from None
+    except yaml.YAMLError as exc:  # e.g. a reader error on odd characters
+        raise YamlProblem(first_line, f"invalid YAML: {exc}") from None
+    if node is None:
+        return None
+    budget = [_MAX_NODES]
+    try:
+        return _convert(node, first_line, budget)
+    except RecursionError:
+        raise YamlProblem(first_line, "invalid YAML: nested too deeply") from None
+
+
+# Aliases can make a tiny document expand enormously; people never need that.
+_MAX_NODES = 20_000
+
+
+def _convert(node, first_line: int, budget: list[int]):
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise YamlProblem(first_line, "invalid YAML: too many values (aliases expanding?)")
+    line = first_line + node.start_mark.line
+    if isinstance(node, yaml.MappingNode):
+        result = YMap()
+        result.line = line
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem(first_line + key_node.start_mark.line, "a key must be plain text")
+            key = key_node.value
+            key_line = first_line + key_node.start_mark.line
+            if key == "<<":
+                raise YamlProblem(key_line, "YAML merge keys (<<) are not supported")
+            if key in result:
+                raise YamlProblem(key_line, f'"{key}" appears twice')
+            result[key] = _convert(value_node, first_line, budget)
+            result.key_lines[key] = key_line
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        result = YSeq(_convert(item, first_line, budget) for item in node.value)
+        result.line = line
+        result.item_lines = [first_line + item.start_mark.line for item in node.value]
+        return result
+    return node.value

@@ -1,0 +1,71 @@
+"""Interface languages and how a request's language is chosen."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from flask import g, request, session
+from flask_login import current_user
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # as in file names and catalogs
+    name: str  # in the language itself
+    html_lang: str  # for <html lang>
+    direction: str  # "ltr" or "rtl"
+
+
+LANGUAGES = {
+    "en": Language("en", "English", "en", "ltr"),
+    "vi": Language("vi", "Tiếng Việt", "vi", "ltr"),
+    "zh": Language("zh", "简体中文", "zh-Hans", "ltr"),
+    "ar": Language("ar", "العربية", "ar", "rtl"),
+}
+DEFAULT_LANGUAGE = "en"
+
+
+def select_locale() -> str:
+    """Explicit choice (the account's, else the one remembered in the session),
+    then the browser's Accept-Language, then English."""
+    if "forced_locale" in g:
+        return g.forced_locale
+    user_language = getattr(current_user, "language", None) if current_user else None
+    if user_language in LANGUAGES:
+        return user_language
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT_LANGUAGE)
+
+
+def language(code: str) -> Language:
+    return LANGUAGES.get(code) or LANGUAGES[DEFAULT_LANGUAGE]
+
+
+def shuffle_stable(items, seed: str) -> list:
+    """The same shuffle for the same seed (so a re-shown form keeps its
+    order), and never the original order when there are two or more items."""
+    shuffled = list(items)
+    random.Random(seed).shuffle(shuffled)
+    if len(shuffled) > 1 and shuffled == list(items):
+        shuffled = shuffled[1:] + shuffled[:1]
+    return shuffled
+
+
+def init_app(app) -> None:
+    from flask_babel import format_datetime, format_decimal
+
+    app.jinja_env.globals.update(format_datetime=format_datetime, format_decimal=format_decimal)
+    app.jinja_env.filters["shuffle_stable"] = shuffle_stable
+
+    @app.context_processor
+    def inject_languages():
+        from flask_babel import get_locale
+
+        code = str(get_locale() or DEFAULT_LANGUAGE)
+        return {"languages": LANGUAGES, "ui_language": language(code)}
+
+    # The catalogs' language list is what the content pipeline accepts.
+    app.config.setdefault("LANGUAGES", tuple(LANGUAGES))
