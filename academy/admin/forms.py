@@ -1,0 +1,24 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..auth.forms import LANGUAGE_CHOICES
+
+ROLE_CHOICES = [("learner", _l("Learner")), ("tutor", _l("Tutor")), ("admin", _l("Administrator"))]
+
+
+class CreateUserForm(FlaskForm):
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(min=2, max=64)], render_kw={"autocapitalize": "none"})
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="learner")
+
+
+class SettingsForm(FlaskForm):
+    self_registration = BooleanField(_l("Anyone can create their own learner account"))
+    organisation = StringField(_l("Organisation name (shown on certificates)"), validators=[Optional(), Length(max=200)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button with nothing but its CSRF token."""

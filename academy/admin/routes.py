@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..auth import services as accounts
+from ..auth.messages import account_message
+from ..auth.models import User
+from ..extensions import db
+from . import bp
+from .forms import ROLE_CHOICES, ConfirmForm, CreateUserForm, SettingsForm
+
+
+def staff_required(view):
+    """Tutors and admins; anyone else sees nothing here."""
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not current_user.is_tutor:
+            abort(404)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def admin_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(404)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def _managed_user_or_404(user_id: int) -> User:
+    """Admins manage everyone; tutors manage learners only."""
+    user = db.session.get(User, user_id)
+    if user is None or (not current_user.is_admin and user.role != "learner"):
+        abort(404)
+    return user
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@staff_required
+def users():
+    form = CreateUserForm()
+    if not current_user.is_admin:
+        form.role.choices = [ROLE_CHOICES[0]]
+    new_password = None
+    if form.validate_on_submit():
+        try:
+            temporary = accounts.make_temporary_password()
+            user = accounts.create_user(form.username.data, temporary, form.display_name.data, role=form.role.data,
+                                        language=form.language.data, must_change_password=True)
+        except accounts.AccountError as exc:
+            flash(account_message(exc), "error")
+        else:
+            new_password = (user, temporary)
+            form = CreateUserForm(formdata=None)
+    query = select(User).order_by(User.display_name)
+    if not current_user.is_admin:
+        query = query.filter_by(role="learner")
+    return render_template("admin/users.html", form=form, users=db.session.scalars(query).all(),
+                           new_password=new_password, confirm=ConfirmForm())
+
+
+@bp.post("/users/<int:user_id>/reset-password")
+@staff_required
+def reset_password(user_id: int):
+    user = _managed_user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    temporary = accounts.reset_password(user)
+    return render_template("admin/password_reset.html", user=user, temporary=temporary)
+
+
+@bp.post("/users/<int:user_id>/delete")
+@admin_required
+def delete_user(user_id: int):
+    user = _managed_user_or_404(user_id)
+    if user.id == current_user.id:
+        flash(_("You cannot delete your own account here."), "error")
+        return redirect(url_for("admin.users"))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    name = user.display_name
+    accounts.delete_user(user)
+    flash(_("%(name)s and all their records were deleted.", name=name), "info")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@admin_required
+def settings():
+    form = SettingsForm()
+    if form.validate_on_submit():
+        accounts.set_setting("self_registration", "on" if form.self_registration.data else "off")
+        accounts.set_setting("organisation", form.organisation.data.strip())
+        flash(_("Saved."), "info")
+        return redirect(url_for("admin.settings"))
+    form.self_registration.data = accounts.self_registration_open(current_app.config["SELF_REGISTRATION"])
+    form.organisation.data = accounts.get_setting("organisation", "")
+    return render_template("admin/settings.html", form=form)

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, json, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..catalog.routes import safe_next
+from ..extensions import db, login_manager
+from ..i18n import DEFAULT_LANGUAGE
+from . import bp, services
+from .forms import AccountForm, LoginForm, NewAccountForm, PasswordForm
+from .messages import account_message
+from .models import User
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = None  # the sign-in page says why on its own
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    ident, _sep, version = user_id.partition(":")
+    if not ident.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    # A changed or reset password ends every other session.
+    return user if user is not None and user.login_version == int(version) else None
+
+
+@bp.before_app_request
+def require_new_password():
+    """A learner whose password was reset chooses a new one first."""
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in ("auth.password", "auth.logout", "static", "catalog.set_language")):
+        return redirect(url_for("auth.password"))
+
+
+def _ui_language_choice() -> str:
+    return session.get("lang") or request.accept_languages.best_match(["en", "vi", "zh", "ar"], default=DEFAULT_LANGUAGE)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(
+                form.username.data, form.password.data, request.remote_addr,
+                current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCK_SECONDS"],
+            )
+        except services.AccountError as exc:
+            flash(account_message(exc), "error")
+            return render_template("auth/login.html", form=form), 401 if exc.code == "bad-credentials" else 429
+        session.clear()  # no session fixation
+        login_user(user)
+        session["lang"] = user.language
+        return redirect(safe_next(request.args.get("next"), url_for("learn.my_learning")))
+    return render_template("auth/login.html", form=form,
+                           can_register=services.self_registration_open(current_app.config["SELF_REGISTRATION"]))
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.pop("lang", None)
+    return redirect(url_for("catalog.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if not services.self_registration_open(current_app.config["SELF_REGISTRATION"]):
+        abort(404)
+    form = NewAccountForm()
+    if request.method == "GET":
+        form.language.data = _ui_language_choice()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(form.username.data, form.password.data, form.display_name.data,
+                                        language=form.language.data, email=form.email.data)
+        except services.AccountError as exc:
+            if exc.code in ("username-taken", "bad-username"):
+                form.username.errors.append(account_message(exc))
+            else:
+                flash(account_message(exc), "error")
+            return render_template("auth/register.html", form=form), 422
+        session.clear()
+        login_user(user)
+        session["lang"] = user.language
+        flash(_("Welcome! Your account is ready."), "info")
+        return redirect(url_for("catalog.index"))
+    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/setup/<token>", methods=["GET", "POST"])
+def setup(token: str):
+    if not services.setup_token_valid(token):
+        abort(404)
+    form = NewAccountForm()
+    if request.method == "GET":
+        form.language.data = _ui_language_choice()
+    if form.validate_on_submit():
+        try:
+            user = services.create_first_admin(token, form.username.data, form.password.data,
+                                               form.display_name.data, form.language.data)
+        except services.AccountError as exc:
+            flash(account_message(exc), "error")
+            return render_template("auth/setup.html", form=form, token=token), 422
+        session.clear()
+        login_user(user)
+        session["lang"] = user.language
+        flash(_("You are the administrator of this Academy."), "info")
+        return redirect(url_for("admin.users"))
+    return render_template("auth/setup.html", form=form, token=token)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = AccountForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.display_name = form.display_name.data.strip()
+        current_user.language = form.language.data
+        current_user.email = form.email.data or None
+        db.session.commit()
+        session["lang"] = current_user.language
+        flash(_("Saved."), "info")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.password.data)
+        except services.AccountError as exc:
+            flash(account_message(exc), "error")
+            return render_template("auth/password.html", form=form), 422
+        login_user(current_user)  # the session follows the new login version
+        flash(_("Your new password is saved."), "info")
+        return redirect(url_for("learn.my_learning"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.get("/account/export.json")
+@login_required
+def export():
+    data = services.export_user_data(current_user)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="academy-my-data.json"'})

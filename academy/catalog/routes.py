@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, send_from_directory, session, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from ..i18n import LANGUAGES, language
+from ..library import get_library
+from ..learn import services as learning
+from . import bp
+from .services import content_language, lesson_view
+
+
+def _ui_language() -> str:
+    return str(get_locale())
+
+
+def _course_or_404(course_id: str):
+    course = get_library().get(course_id)
+    if course is None:
+        abort(404)
+    return course
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only a path on this server: never an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+@bp.get("/")
+def index():
+    library = get_library()
+    ui = _ui_language()
+    courses = sorted(library.courses.values(), key=lambda c: c.text(content_language(c, ui)).title.casefold())
+    enrolled = learning.enrolled_course_ids(current_user) if current_user.is_authenticated else set()
+    return render_template("catalog/index.html", courses=courses, ui=ui, content_language=content_language, enrolled=enrolled)
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    if code not in LANGUAGES:
+        abort(404)
+    session["lang"] = code
+    if current_user.is_authenticated:
+        learning.set_user_language(current_user, code)
+    return redirect(safe_next(request.args.get("next"), url_for("catalog.index")))
+
+
+@bp.get("/courses/<course_id>/")
+def course(course_id: str):
+    course = _course_or_404(course_id)
+    lang = content_language(course, _ui_language())
+    progress = learning.course_progress(current_user, course) if current_user.is_authenticated else None
+    return render_template("catalog/course.html", course=course, lang=lang, text=course.text(lang),
+                           content_dir=language(lang).direction, progress=progress)
+
+
+@bp.get("/courses/<course_id>/<module_id>/<lesson_id>")
+def lesson(course_id: str, module_id: str, lesson_id: str):
+    course = _course_or_404(course_id)
+    lesson = course.lesson(module_id, lesson_id)
+    if lesson is None:
+        abort(404)
+    view = lesson_view(course, lesson, _ui_language())
+    previous, following = course.neighbours(lesson)
+    state = token = None
+    if current_user.is_authenticated:
+        state = learning.visit_lesson(current_user, course, lesson)
+        if state.can_attempt and lesson.graded:
+            token = learning.new_attempt_token(current_app.config["SECRET_KEY"], current_user, course, lesson)
+    return render_template(
+        "catalog/lesson.html", course=course, module=course.module(module_id), view=view, text=view.text,
+        previous=previous, following=following, state=state, attempt_token=token,
+        content_lang=language(view.text.language), lang=view.text.language,
+    )
+
+
+@bp.get("/courses/<course_id>/media/<path:name>")
+def media(course_id: str, name: str):
+    course = _course_or_404(course_id)
+    if name not in course.media:
+        abort(404)
+    response = send_from_directory(course.path / "media", name, max_age=3600)
+    # An SVG opened on its own must not run anything.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:"
+    return response

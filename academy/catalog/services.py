@@ -1,0 +1,29 @@
+"""Choosing what a reader sees of a course in their language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..content import Course, Lesson, LessonText
+
+
+def content_language(course: Course, ui_language: str) -> str:
+    """The reader's language if the course offers it, else its source language."""
+    return ui_language if course.has_language(ui_language) else course.source_language
+
+
+@dataclass(frozen=True)
+class LessonView:
+    lesson: Lesson
+    text: LessonText
+    wanted_language: str
+
+    @property
+    def is_fallback(self) -> bool:
+        """True when the lesson is shown in another language than asked for."""
+        return self.text.language != self.wanted_language
+
+
+def lesson_view(course: Course, lesson: Lesson, ui_language: str) -> LessonView:
+    wanted = content_language(course, ui_language)
+    return LessonView(lesson, lesson.text(wanted), ui_language)

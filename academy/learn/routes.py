@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..catalog.services import lesson_view
+from ..i18n import language
+from ..library import get_library
+from . import bp, services
+from .messages import ANSWER_MESSAGES, LEARNING_MESSAGES
+
+
+def _course_and_lesson(course_id: str, module_id: str, lesson_id: str):
+    course = get_library().get(course_id)
+    lesson = course.lesson(module_id, lesson_id) if course else None
+    if lesson is None:
+        abort(404)
+    return course, lesson
+
+
+@bp.post("/courses/<course_id>/enroll")
+@login_required
+def enroll(course_id: str):
+    course = get_library().get(course_id)
+    if course is None:
+        abort(404)
+    services.enroll(current_user, course)
+    progress = services.course_progress(current_user, course)
+    lesson = progress.resume_lesson()
+    return redirect(url_for("catalog.lesson", course_id=course.id, module_id=lesson.module_id, lesson_id=lesson.id))
+
+
+@bp.post("/courses/<course_id>/<module_id>/<lesson_id>/done")
+@login_required
+def done(course_id: str, module_id: str, lesson_id: str):
+    course, lesson = _course_and_lesson(course_id, module_id, lesson_id)
+    try:
+        services.mark_done(current_user, course, lesson)
+    except services.LearningError as exc:
+        flash(str(LEARNING_MESSAGES[exc.code]), "error")
+        return redirect(url_for("catalog.lesson", course_id=course.id, module_id=module_id, lesson_id=lesson_id))
+    _, following = course.neighbours(lesson)
+    if following is None:
+        return redirect(url_for("catalog.course", course_id=course.id))
+    return redirect(url_for("catalog.lesson", course_id=course.id, module_id=following.module_id, lesson_id=following.id))
+
+
+@bp.post("/courses/<course_id>/<module_id>/<lesson_id>/answers")
+@login_required
+def submit(course_id: str, module_id: str, lesson_id: str):
+    course, lesson = _course_and_lesson(course_id, module_id, lesson_id)
+    secret = current_app.config["SECRET_KEY"]
+    view = lesson_view(course, lesson, str(get_locale()))
+    form = request.form.to_dict(flat=False)
+    form.pop("csrf_token", None)
+    token = (form.pop("attempt", None) or [""])[0]
+    try:
+        nonce = services.read_attempt_token(secret, token, current_user, course, lesson)
+        attempt, created = services.submit_attempt(current_user, course, lesson, view.text.language, nonce, form)
+    except services.LearningError as exc:
+        if exc.code != "invalid-answers":
+            flash(str(LEARNING_MESSAGES[exc.code]), "error")
+            return redirect(url_for("catalog.lesson", course_id=course.id, module_id=module_id, lesson_id=lesson_id)), 303
+        # Show the lesson again with the learner's answers and what to fix.
+        problems = {qid: str(ANSWER_MESSAGES.get(code, code)) for qid, code in exc.details.items()}
+        state = services.visit_lesson(current_user, course, lesson)
+        previous, following = course.neighbours(lesson)
+        flash(str(LEARNING_MESSAGES["invalid-answers"]), "error")
+        return render_template(
+            "catalog/lesson.html", course=course, module=course.module(module_id), view=view, text=view.text,
+            previous=previous, following=following, state=state, problems=problems, submitted=form,
+            attempt_token=token, content_lang=language(view.text.language), lang=view.text.language,
+        ), 422
+    if not created:
+        flash(_("These answers were already saved; here is the result."), "info")
+    return redirect(url_for("learn.attempt", attempt_id=attempt.id), 303)
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int):
+    attempt = services.attempt_for(current_user, attempt_id)
+    course = get_library().get(attempt.course_id) if attempt else None
+    if attempt is None or course is None:
+        abort(404)
+    lesson = course.lesson_by_key(attempt.lesson_key)
+    if lesson is None:
+        abort(404)
+    text = lesson.text(attempt.language)
+    state = services.visit_lesson(current_user, course, lesson)
+    _, following = course.neighbours(lesson)
+    return render_template(
+        "learn/attempt.html", attempt=attempt, course=course, lesson=lesson, text=text, state=state,
+        following=following, content_lang=language(text.language),
+    )
+
+
+@bp.get("/my")
+@login_required
+def my_learning():
+    return render_template("learn/my.html", progress=services.my_learning(current_user, get_library()))

@@ -1,0 +1,320 @@
+"""Enrolling, grading and progress: plain functions the views, the CLI and
+the tests call alike. They never touch the request or the session."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field, replace
+from typing import Mapping
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..content import QUESTION_TYPES, AnswerError, Course, Lesson, LessonText
+from ..extensions import db
+from ..timeutil import utcnow
+from .models import Attempt, Enrollment, LessonProgress
+
+NOT_STARTED, IN_PROGRESS, COMPLETE, FAILED = "not-started", "in-progress", "complete", "failed"
+
+
+class LearningError(Exception):
+    """A request the learner can fix; ``code`` picks the translated message."""
+
+    def __init__(self, code: str, details: dict | None = None):
+        super().__init__(code)
+        self.code = code
+        self.details = details or {}
+
+
+# -- enrolment ------------------------------------------------------------------
+
+def enrollment_for(user, course_id: str) -> Enrollment | None:
+    return db.session.scalar(select(Enrollment).filter_by(user_id=user.id, course_id=course_id))
+
+
+def enrolled_course_ids(user) -> set[str]:
+    return set(db.session.scalars(select(Enrollment.course_id).filter_by(user_id=user.id)))
+
+
+def enroll(user, course: Course, now=None) -> Enrollment:
+    """Enrol a learner in a course; enrolling twice is harmless."""
+    existing = enrollment_for(user, course.id)
+    if existing is not None:
+        return existing
+    enrollment = Enrollment(user_id=user.id, course_id=course.id, enrolled_dt=now or utcnow())
+    db.session.add(enrollment)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a double click raced us
+        db.session.rollback()
+        return enrollment_for(user, course.id)
+    return enrollment
+
+
+def set_user_language(user, code: str) -> None:
+    user.language = code
+    db.session.commit()
+
+
+# -- progress -------------------------------------------------------------------
+
+def _progress_rows(user, course_id: str) -> dict[str, LessonProgress]:
+    rows = db.session.scalars(select(LessonProgress).filter_by(user_id=user.id, course_id=course_id))
+    return {row.lesson_key: row for row in rows}
+
+
+def _progress_row(user, course_id: str, lesson_key: str, now) -> LessonProgress:
+    row = db.session.scalar(select(LessonProgress).filter_by(user_id=user.id, course_id=course_id, lesson_key=lesson_key))
+    if row is None:
+        row = LessonProgress(user_id=user.id, course_id=course_id, lesson_key=lesson_key, started_dt=now)
+        db.session.add(row)
+    return row
+
+
+def lesson_status(lesson: Lesson, row: LessonProgress | None) -> str:
+    if row is None:
+        return NOT_STARTED
+    if row.completed_dt is not None:
+        return COMPLETE
+    if lesson.graded and row.attempt_count:
+        return FAILED
+    return IN_PROGRESS
+
+
+@dataclass
+class CourseProgress:
+    course: Course
+    enrollment: Enrollment | None
+    rows: dict[str, LessonProgress] = field(default_factory=dict)
+
+    @property
+    def enrolled(self) -> bool:
+        return self.enrollment is not None
+
+    def status(self, lesson: Lesson) -> str:
+        return lesson_status(lesson, self.rows.get(lesson.key))
+
+    def score(self, lesson: Lesson) -> float | None:
+        row = self.rows.get(lesson.key)
+        return row.best_score if row is not None else None
+
+    @property
+    def completed_count(self) -> int:
+        return sum(1 for lesson in self.course.lessons if self.status(lesson) == COMPLETE)
+
+    @property
+    def percent(self) -> int:
+        total = len(self.course.lessons)
+        return round(100 * self.completed_count / total) if total else 0
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_count == len(self.course.lessons)
+
+    def resume_lesson(self) -> Lesson:
+        """Where the learner stopped: the last lesson opened if it is not done,
+        else the first lesson not yet complete, else the first lesson."""
+        lessons = self.course.lessons
+        if self.enrollment and self.enrollment.last_lesson_key:
+            last = self.course.lesson_by_key(self.enrollment.last_lesson_key)
+            if last is not None and self.status(last) != COMPLETE:
+                return last
+        return next((lesson for lesson in lessons if self.status(lesson) != COMPLETE), lessons[0])
+
+
+def course_progress(user, course: Course) -> CourseProgress:
+    return CourseProgress(course, enrollment_for(user, course.id), _progress_rows(user, course.id))
+
+
+def my_learning(user, library) -> list[CourseProgress]:
+    enrollments = db.session.scalars(
+        select(Enrollment).filter_by(user_id=user.id).order_by(Enrollment.last_activity_dt.desc().nullslast(), Enrollment.enrolled_dt.desc())
+    )
+    result = []
+    for enrollment in enrollments:
+        course = library.get(enrollment.course_id)
+        if course is not None:  # a course taken off the box keeps its records
+            result.append(CourseProgress(course, enrollment, _progress_rows(user, course.id)))
+    return result
+
+
+def _update_course_completion(user, course: Course, enrollment: Enrollment, now) -> None:
+    if enrollment.completed_dt is None and course_progress_complete(user, course):
+        enrollment.completed_dt = now
+
+
+def course_progress_complete(user, course: Course) -> bool:
+    rows = _progress_rows(user, course.id)
+    return all(rows.get(lesson.key) is not None and rows[lesson.key].completed_dt is not None for lesson in course.lessons)
+
+
+@dataclass
+class LessonState:
+    enrollment: Enrollment | None
+    progress: LessonProgress | None
+    status: str
+    attempts_used: int
+    attempts_left: int | None  # None: unlimited
+
+    @property
+    def enrolled(self) -> bool:
+        return self.enrollment is not None
+
+    @property
+    def can_attempt(self) -> bool:
+        return self.enrolled and (self.attempts_left is None or self.attempts_left > 0)
+
+
+def visit_lesson(user, course: Course, lesson: Lesson, now=None) -> LessonState:
+    """Remember that an enrolled learner opened a lesson (for "Continue")."""
+    now = now or utcnow()
+    enrollment = enrollment_for(user, course.id)
+    progress = None
+    if enrollment is not None:
+        progress = _progress_row(user, course.id, lesson.key, now)
+        enrollment.last_lesson_key = lesson.key
+        enrollment.last_activity_dt = now
+        db.session.commit()
+    used = progress.attempt_count if progress else 0
+    left = None if lesson.max_attempts is None else max(lesson.max_attempts - used, 0)
+    return LessonState(enrollment, progress, lesson_status(lesson, progress), used, left)
+
+
+def mark_done(user, course: Course, lesson: Lesson, now=None) -> LessonProgress:
+    """A lesson without questions is complete when the learner says so."""
+    now = now or utcnow()
+    enrollment = enrollment_for(user, course.id)
+    if enrollment is None:
+        raise LearningError("not-enrolled")
+    if lesson.graded:
+        raise LearningError("graded-lesson")
+    row = _progress_row(user, course.id, lesson.key, now)
+    if row.completed_dt is None:
+        row.completed_dt = now
+    enrollment.last_activity_dt = now
+    db.session.flush()
+    _update_course_completion(user, course, enrollment, now)
+    db.session.commit()
+    return row
+
+
+# -- attempts -------------------------------------------------------------------
+
+def _serializer(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt="academy.attempt")
+
+
+def new_attempt_token(secret_key: str, user, course: Course, lesson: Lesson) -> str:
+    """The attempt id a lesson form carries: random, and bound to this learner
+    and lesson so that it cannot be replayed elsewhere."""
+    return _serializer(secret_key).dumps([user.id, course.id, lesson.key, secrets.token_urlsafe(12)])
+
+
+def read_attempt_token(secret_key: str, token: str, user, course: Course, lesson: Lesson) -> str:
+    try:
+        user_id, course_id, lesson_key, nonce = _serializer(secret_key).loads(token or "")
+    except (BadSignature, ValueError, TypeError):
+        raise LearningError("bad-attempt-id") from None
+    if (user_id, course_id, lesson_key) != (user.id, course.id, lesson.key):
+        raise LearningError("bad-attempt-id")
+    return nonce
+
+
+@dataclass
+class Graded:
+    answers: dict
+    results: dict
+    score: float
+
+
+def grade(text: LessonText, form: Mapping[str, list[str]], source: LessonText | None = None) -> Graded:
+    """Read and grade every question of a lesson from a submitted form.
+
+    A text answer is accepted in the lesson's language or in the source
+    language (a learner may know the English term).
+
+    Raises LearningError("invalid-answers") with a code per question when an
+    answer is missing or cannot be read; nothing is graded then."""
+    known_fields = {f"q-{q.id}" for q in text.questions}
+    known_prefixes = tuple(f"q-{q.id}-" for q in text.questions if q.type == "order")
+    unknown = [name for name in form if name.startswith("q-") and name not in known_fields and not name.startswith(known_prefixes)]
+    if unknown:
+        raise LearningError("unknown-question")
+    answers, results, problems = {}, {}, {}
+    for question in text.questions:
+        qtype = QUESTION_TYPES[question.type]
+        if question.type == "text" and source is not None and source.question(question.id):
+            question = replace(question, accept=question.accept + source.question(question.id).accept)
+        try:
+            answer = qtype.read_answer(question, form)
+        except AnswerError as exc:
+            problems[question.id] = exc.code
+            continue
+        if answer is None:
+            problems[question.id] = "unanswered"
+            continue
+        answers[question.id] = answer
+        results[question.id] = qtype.is_correct(question, answer)
+    if problems:
+        raise LearningError("invalid-answers", problems)
+    score = 100.0 * sum(results.values()) / len(results) if results else 0.0
+    return Graded(answers, results, round(score, 1))
+
+
+def submit_attempt(user, course: Course, lesson: Lesson, language: str, nonce: str,
+                   form: Mapping[str, list[str]], now=None) -> tuple[Attempt, bool]:
+    """Record one graded attempt. Returns (attempt, created): the same form
+    sent twice returns the first attempt and records nothing new."""
+    now = now or utcnow()
+    existing = db.session.scalar(select(Attempt).filter_by(token=nonce, user_id=user.id))
+    if existing is not None:
+        return existing, False
+    enrollment = enrollment_for(user, course.id)
+    if enrollment is None:
+        raise LearningError("not-enrolled")
+    if not lesson.graded:
+        raise LearningError("not-graded")
+    text = lesson.text(language)
+    used = db.session.scalar(
+        select(func.count(Attempt.id)).filter_by(user_id=user.id, course_id=course.id, lesson_key=lesson.key)
+    )
+    if lesson.max_attempts is not None and used >= lesson.max_attempts:
+        raise LearningError("no-attempts-left")
+    graded = grade(text, form, lesson.source)
+    attempt = Attempt(
+        token=nonce, user_id=user.id, course_id=course.id, lesson_key=lesson.key, lesson_version=lesson.version,
+        language=text.language, answers=graded.answers, results=graded.results, score=graded.score,
+        passed=graded.score >= lesson.pass_percent, created_dt=now,
+    )
+    db.session.add(attempt)
+    row = _progress_row(user, course.id, lesson.key, now)
+    row.attempt_count = (row.attempt_count or 0) + 1
+    row.best_score = graded.score if row.best_score is None else max(row.best_score, graded.score)
+    if attempt.passed and row.completed_dt is None:
+        row.completed_dt = now
+    enrollment.last_activity_dt = now
+    enrollment.last_lesson_key = lesson.key
+    try:
+        db.session.flush()
+        _update_course_completion(user, course, enrollment, now)
+        db.session.commit()
+    except IntegrityError:  # the same form, sent twice at the same moment
+        db.session.rollback()
+        existing = db.session.scalar(select(Attempt).filter_by(token=nonce, user_id=user.id))
+        if existing is None:
+            raise
+        return existing, False
+    return attempt, True
+
+
+def attempt_for(user, attempt_id: int) -> Attempt | None:
+    """A learner's own attempt; anyone else's is as if it did not exist."""
+    return db.session.scalar(select(Attempt).filter_by(id=attempt_id, user_id=user.id))
+
+
+def attempts_for_lesson(user, course_id: str, lesson_key: str) -> list[Attempt]:
+    return list(db.session.scalars(
+        select(Attempt).filter_by(user_id=user.id, course_id=course_id, lesson_key=lesson_key).order_by(Attempt.created_dt.desc())
+    ))
