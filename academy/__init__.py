@@ -34,9 +34,11 @@ def create_app(config: dict | None = None) -> Flask:
     from .catalog import bp as catalog_bp
     from .learn import bp as learn_bp
     from .admin import bp as admin_bp
+    from .cohorts import bp as cohorts_bp
 
     app.register_blueprint(catalog_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(cohorts_bp)
     return app

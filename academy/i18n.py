@@ -55,9 +55,9 @@ def shuffle_stable(items, seed: str) -> list:
 
 
 def init_app(app) -> None:
-    from flask_babel import format_datetime, format_decimal
+    from flask_babel import format_date, format_datetime, format_decimal
 
-    app.jinja_env.globals.update(format_datetime=format_datetime, format_decimal=format_decimal)
+    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, format_decimal=format_decimal)
     app.jinja_env.filters["shuffle_stable"] = shuffle_stable
 
     @app.context_processor

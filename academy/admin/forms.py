@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..auth.forms import LANGUAGE_CHOICES
 
-ROLE_CHOICES = [("learner", _l("Learner")), ("tutor", _l("Tutor")), ("admin", _l("Administrator"))]
+ROLE_CHOICES = [SelectChoice("learner", _l("Learner")), SelectChoice("tutor", _l("Tutor")), SelectChoice("admin", _l("Administrator"))]
 
 
 class CreateUserForm(FlaskForm):

@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..i18n import LANGUAGES
 
-LANGUAGE_CHOICES = [(code, lang.name) for code, lang in LANGUAGES.items()]
+LANGUAGE_CHOICES = [SelectChoice(code, lang.name, render_kw={"lang": lang.html_lang}) for code, lang in LANGUAGES.items()]
 
 
 class LoginForm(FlaskForm):

@@ -137,7 +137,7 @@ def password():
         except services.AccountError as exc:
             flash(account_message(exc), "error")
             return render_template("auth/password.html", form=form), 422
-        login_user(current_user)  # the session follows the new login version
+        login_user(current_user._get_current_object())  # the session follows the new login version
         flash(_("Your new password is saved."), "info")
         return redirect(url_for("learn.my_learning"))
     return render_template("auth/password.html", form=form)

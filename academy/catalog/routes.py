@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..i18n import LANGUAGES, language
 from ..library import get_library
+from ..cohorts import services as cohorts
 from ..learn import services as learning
 from . import bp
 from .services import content_language, lesson_view
@@ -65,6 +66,10 @@ def lesson(course_id: str, module_id: str, lesson_id: str):
         abort(404)
     view = lesson_view(course, lesson, _ui_language())
     previous, following = course.neighbours(lesson)
+    opens_on = cohorts.module_opens_on(current_user, course, module_id) if current_user.is_authenticated else None
+    if opens_on is not None:
+        return render_template("catalog/not_open.html", course=course, module=course.module(module_id),
+                               lang=view.text.language, opens_on=opens_on), 403
     state = token = None
     if current_user.is_authenticated:
         state = learning.visit_lesson(current_user, course, lesson)

@@ -26,7 +26,11 @@ def is_ignored(path: Path | str) -> bool:
 
 def short_hash(data: bytes) -> str:
     """Git's blob hash (what `git hash-object FILE` prints), first 10 digits,
-    so an author can compute it with the tools they already have."""
+    so an author can compute it with the tools they already have.
+
+    Line endings are hashed as "\n", as git stores them: a file checked out
+    with CRLF on Windows has the same hash as on Linux."""
+    data = data.replace(b"\r\n", b"\n")
     return hashlib.sha1(b"blob %d\x00" % len(data) + data).hexdigest()[:10]
 
 
@@ -97,7 +101,7 @@ def int_field(meta: YMap, key: str, path: Path, report: Report, low: int, high: 
     value = meta.get(key)
     if value is None or value == "":
         return None
-    if isinstance(value, str) and value.strip().isdigit() and low <= int(value) <= high:
+    if isinstance(value, str) and value.strip().isdecimal() and low <= int(value) <= high:
         return int(value)
     report.error(path, meta.key_lines.get(key, meta.line), f'"{key}" must be a whole number from {low} to {high}, not {value!r}')
     return None

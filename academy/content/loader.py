@@ -263,11 +263,11 @@ def _scan_module(module: ModuleFiles, settings: CourseSettings, report: Report, 
             report.error(entry, None, f'lesson file "{entry.name}" must be named like "01-lesson-id.{lang}.md"')
             continue
         lesson = module.lessons.setdefault(match["id"], LessonFiles(match["id"], int(match["number"])))
+        if lang in lesson.files:  # another file of this language already has the id
+            report.error(entry, None, f'lesson id "{lesson.id}" is used twice (also {lesson.files[lang].name})')
+            continue
         if int(match["number"]) != lesson.number:
             report.error(entry, None, f'lesson "{lesson.id}" is numbered {match["number"]} here but {lesson.number:02d} in another language; use one number in every language')
-            continue
-        if lang in lesson.files:
-            report.error(entry, None, f'lesson "{lesson.id}" has two {lang} files')
             continue
         lesson.files[lang] = entry
 
@@ -287,6 +287,7 @@ class _CourseBuilder:
         self._module_by_path = {
             path.resolve(): module.id for module in modules.values() for path in module.texts.values()
         }
+        self._written: dict[Path, tuple[list[str], bool]] = {}  # source lesson file -> its question ids
 
     def _links(self, path: Path, prefix: str) -> LinkContext:
         return LinkContext(path, self.dir, prefix, self._lesson_by_path.get, self._module_by_path.get)
@@ -304,7 +305,7 @@ class _CourseBuilder:
             self.report.warning(
                 path, meta.key_lines.get("source_hash"),
                 f"translation may be stale: source_hash is {stated} but {source_path.name} is now {current}; "
-                f"update the translation, then run: academy stamp {path.as_posix()}",
+                f"update the translation, then run: academy stamp {self.report._show(path)}",
             )
 
     def _html_only(self, path: Path, doc: Document, prefix: str) -> str:
@@ -398,25 +399,30 @@ class _CourseBuilder:
         title = text_field(doc.meta, "title", path, self.report, True)
         body = render_body(doc.body, doc.body_first_line, self._links(path, "../"), self.report)
         ctx = BlockContext(self.report, path, is_source=source is None)
-        questions, parts, seen = [], [], set()
+        questions, parts, seen, written = [], [], set(), []
         for part in body.parts:
             if isinstance(part, HtmlPart):
                 parts.append(part)
                 continue
-            question = self._question(part, ctx, seen, source)
+            question = self._question(part, ctx, seen, source, written)
             if question is not None:
                 questions.append(question)
                 parts.append(QuestionPart(question.id))
-        if source is not None:
-            self._check_question_parity(path, body.quiz_blocks, questions, source)
+        if source is None:
+            # Complete unless a block's id could not be read (its YAML is broken).
+            self._written[path] = ([question_id for question_id, _ in written], len(written) == len(body.quiz_blocks))
+        else:
+            self._check_question_parity(path, body.quiz_blocks, written, *self._written.get(source.path, ([], True)))
         return LessonText(lang, title, path, tuple(parts), tuple(questions), doc.meta.get("source_hash") or None)
 
-    def _question(self, block: QuizBlock, ctx: BlockContext, seen: set, source: LessonText | None):
+    def _question(self, block: QuizBlock, ctx: BlockContext, seen: set, source: LessonText | None, written: list):
         try:
             data = parse_yaml(block.text, block.first_line)
         except YamlProblem as exc:
             ctx.error(exc.line, exc.message)
             return None
+        if isinstance(data, YMap) and isinstance(data.get("id"), str) and data["id"]:
+            written.append((data["id"], data.line))
         question = parse_question(data, block.fence_line, ctx, seen)
         if question is None or source is None:
             return question
@@ -428,17 +434,19 @@ class _CourseBuilder:
             return None
         return QUESTION_TYPES[question.type].merge(original, question, data, ctx)
 
-    def _check_question_parity(self, path: Path, blocks, questions, source: LessonText) -> None:
-        source_ids = [q.id for q in source.questions]
-        ids = [q.id for q in questions]
+    def _check_question_parity(self, path: Path, blocks, written: list, source_ids: list, source_complete: bool) -> None:
+        source_ids = list(dict.fromkeys(source_ids))
+        ids = list(dict.fromkeys(question_id for question_id, _ in written))
         listed = ", ".join(source_ids) or "no questions"
         line = blocks[0].fence_line if blocks else None
         for question_id in source_ids:
             if question_id not in ids:
                 self.report.error(path, line, f'question "{question_id}" is missing; the source has {listed}')
-        for question in questions:
-            if question.id not in source_ids:
-                self.report.error(path, question.line, f'question "{question.id}" is not in the source; the source has {listed}')
+        if not source_complete:
+            return  # the source's own error is reported; its ids are not all known
+        for question_id, question_line in written:
+            if question_id not in source_ids:
+                self.report.error(path, question_line, f'question "{question_id}" is not in the source; the source has {listed}')
         if set(ids) == set(source_ids) and ids != source_ids:
             self.report.error(path, line, f"questions are in another order than in the source; the source has {listed}")
 

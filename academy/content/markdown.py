@@ -114,9 +114,14 @@ def render_body(body: str, first_line: int, links: LinkContext, report: Report) 
 
 def _check_inline(token, line: int, links: LinkContext, report: Report) -> None:
     children = token.children or ()
-    if _ACTIVE_HTML.search("".join(c.content for c in children if c.type == "text")):
-        report.error(links.path, line, "scripts, iframes and embedded objects are not allowed (the platform runs without internet)")
+    active_reported = False
     for child in children:
+        # A paragraph spans lines: report the line the child is on.
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "text" and not active_reported and _ACTIVE_HTML.search(child.content):
+            report.error(links.path, line, "scripts, iframes and embedded objects are not allowed (the platform runs without internet)")
+            active_reported = True
         if child.type == "image":
             src = child.attrGet("src") or ""
             url = _media_url(src, line, links, report)
@@ -125,7 +130,7 @@ def _check_inline(token, line: int, links: LinkContext, report: Report) -> None:
                 child.attrSet("loading", "lazy")
         elif child.type == "link_open":
             href = child.attrGet("href") or ""
-            url = _link_url(href, line, links, report)
+            url = href if _is_external(href) else _link_url(href, line, links, report)
             if url is None:
                 continue
             child.attrSet("href", url)
@@ -143,7 +148,18 @@ def _local_target(url: str, links: LinkContext) -> Path | None:
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or not parts.path:
         return None
-    return (links.path.parent / unquote(parts.path)).resolve()
+    try:
+        return (links.path.parent / unquote(parts.path)).resolve()
+    except (OSError, ValueError):  # e.g. a NUL byte in the path
+        return None
+
+
+def _exists(path: Path, kind: str = "any") -> bool:
+    """Like Path.exists()/is_file(), but False for names the OS refuses (too long, NUL)."""
+    try:
+        return path.is_file() if kind == "file" else path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _media_url(src: str, line: int, links: LinkContext, report: Report) -> str | None:
@@ -158,7 +174,7 @@ def _media_url(src: str, line: int, links: LinkContext, report: Report) -> str |
     if target is None or not target.is_relative_to(media_dir):
         report.error(links.path, line, f'image "{src}" must be inside the course\'s media/ folder')
         return None
-    if not target.is_file():
+    if not _exists(target, "file"):
         report.error(links.path, line, f'image "{src}" does not exist')
         return None
     return f"{links.prefix}media/{target.relative_to(media_dir).as_posix()}"
@@ -176,7 +192,7 @@ def _link_url(href: str, line: int, links: LinkContext, report: Report) -> str |
     if target is None or not target.is_relative_to(course_dir):
         report.error(links.path, line, f'link "{href}" points outside the course')
         return None
-    if not target.exists():
+    if not _exists(target):
         report.error(links.path, line, f'link "{href}": no such file')
         return None
     fragment = f"#{parts.fragment}" if parts.fragment else ""

@@ -291,7 +291,7 @@ class TrueFalse(QuestionType):
 
     def parse_keys(self, data, question, ctx):
         answer = _bool(data, "answer", ctx)
-        if ctx.is_source and answer is None and "answer" not in data:
+        if ctx.is_source and answer is None and data.get("answer") in (None, ""):
             ctx.error(data.line, 'a true/false question needs "answer: true" or "answer: false"')
         return replace(question, answer=answer)
 
@@ -355,7 +355,7 @@ class NumberAnswer(QuestionType):
     def parse_keys(self, data, question, ctx):
         answer = _number(data, "answer", ctx)
         tolerance = _number(data, "tolerance", ctx)
-        if ctx.is_source and answer is None and "answer" not in data:
+        if ctx.is_source and answer is None and data.get("answer") in (None, ""):
             ctx.error(data.line, 'a number question needs "answer"')
         if tolerance is not None and tolerance < 0:
             ctx.error(_line(data, "tolerance"), '"tolerance" must not be negative')
@@ -444,6 +444,9 @@ def parse_question(data, line: int, ctx: BlockContext, seen_ids: set[str]) -> Qu
         ctx.error(_line(data, "id"), f'question id "{question_id}" is used twice in this lesson')
     qtype_name = data.get("type")
     qtype = QUESTION_TYPES.get(qtype_name) if isinstance(qtype_name, str) else None
+    if qtype is None and qtype_name in (None, ""):
+        ctx.error(data.line, f'the question needs a "type", one of {", ".join(QUESTION_TYPES)}')
+        return None
     if qtype is None:
         ctx.error(_line(data, "type"), f'unknown question type {qtype_name!r}; expected one of {", ".join(QUESTION_TYPES)}')
         return None

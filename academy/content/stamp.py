@@ -67,7 +67,12 @@ def stamp(path: Path) -> str | None:
     if not source.is_file():
         raise StampError(f"{path}: its source {source.name} does not exist")
     current = short_hash(source.read_bytes())
-    text = path.read_text(encoding="utf-8")
+    try:  # bytes, not read_text(): that would turn CRLF into LF and rewrite every line
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise StampError(f"{path}: the file is not UTF-8 text; save it as UTF-8") from None
+    bom = "\ufeff" if text.startswith("\ufeff") else ""  # the checker reads such files too
+    text = text[len(bom):]
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.split(newline)
     if not lines or lines[0].strip() != "---":
@@ -84,5 +89,5 @@ def stamp(path: Path) -> str | None:
             break
     else:
         lines.insert(closing, new_line)
-    path.write_text(newline.join(lines), encoding="utf-8")
+    path.write_text(bom + newline.join(lines), encoding="utf-8", newline="")
     return current

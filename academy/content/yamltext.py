@@ -40,20 +40,34 @@ class YamlProblem(Exception):
 
 def parse_yaml(text: str, first_line: int = 1):
     """Parse ``text`` whose first line is line ``first_line`` of its file."""
+    def line_of(mark) -> int:
+        # Count "\n" only: YAML also breaks lines at U+0085, U+2028 and U+2029,
+        # which neither Markdown nor an author's editor does.
+        return first_line + text.count("\n", 0, mark.index)
+
     try:
         node = yaml.compose(text, Loader=_TextLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = first_line + mark.line if mark is not None else first_line
+        # An unclosed bracket or quote, or a key without ":", is found on a
+        # later line; the author's mistake is where YAML started reading it.
+        if exc.context_mark is not None and (
+            exc.context == "while scanning a simple key" or mark.index >= len(text.rstrip())
+        ):
+            mark = exc.context_mark
+        line = line_of(mark) if mark is not None else first_line
         reason = exc.problem or exc.context or "invalid YAML"
         raise YamlProblem(line, f"invalid YAML: {reason}") from None
-    except yaml.YAMLError as exc:  # e.g. a reader error on odd characters
+    except yaml.reader.ReaderError as exc:
+        line = first_line + text.count("\n", 0, exc.position)
+        raise YamlProblem(line, f"invalid YAML: the character U+{exc.character:04X} is not allowed") from None
+    except yaml.YAMLError as exc:
         raise YamlProblem(first_line, f"invalid YAML: {exc}") from None
     if node is None:
         return None
     budget = [_MAX_NODES]
     try:
-        return _convert(node, first_line, budget)
+        return _convert(node, line_of, budget)
     except RecursionError:
         raise YamlProblem(first_line, "invalid YAML: nested too deeply") from None
 
@@ -62,30 +76,30 @@ def parse_yaml(text: str, first_line: int = 1):
 _MAX_NODES = 20_000
 
 
-def _convert(node, first_line: int, budget: list[int]):
+def _convert(node, line_of, budget: list[int]):
     budget[0] -= 1
     if budget[0] < 0:
-        raise YamlProblem(first_line, "invalid YAML: too many values (aliases expanding?)")
-    line = first_line + node.start_mark.line
+        raise YamlProblem(line_of(node.start_mark), "invalid YAML: too many values (aliases expanding?)")
+    line = line_of(node.start_mark)
     if isinstance(node, yaml.MappingNode):
         result = YMap()
         result.line = line
         result.key_lines = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem(first_line + key_node.start_mark.line, "a key must be plain text")
+                raise YamlProblem(line_of(key_node.start_mark), "a key must be plain text")
             key = key_node.value
-            key_line = first_line + key_node.start_mark.line
+            key_line = line_of(key_node.start_mark)
             if key == "<<":
                 raise YamlProblem(key_line, "YAML merge keys (<<) are not supported")
             if key in result:
                 raise YamlProblem(key_line, f'"{key}" appears twice')
-            result[key] = _convert(value_node, first_line, budget)
+            result[key] = _convert(value_node, line_of, budget)
             result.key_lines[key] = key_line
         return result
     if isinstance(node, yaml.SequenceNode):
-        result = YSeq(_convert(item, first_line, budget) for item in node.value)
+        result = YSeq(_convert(item, line_of, budget) for item in node.value)
         result.line = line
-        result.item_lines = [first_line + item.start_mark.line for item in node.value]
+        result.item_lines = [line_of(item.start_mark) for item in node.value]
         return result
     return node.value

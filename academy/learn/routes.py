@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..catalog.services import lesson_view
+from ..cohorts import services as cohorts
 from ..i18n import language
 from ..library import get_library
 from . import bp, services
@@ -13,10 +14,13 @@ from .messages import ANSWER_MESSAGES, LEARNING_MESSAGES
 
 
 def _course_and_lesson(course_id: str, module_id: str, lesson_id: str):
+    """The course and lesson, for a learner whose cohort has opened it."""
     course = get_library().get(course_id)
     lesson = course.lesson(module_id, lesson_id) if course else None
     if lesson is None:
         abort(404)
+    if cohorts.module_opens_on(current_user, course, module_id) is not None:
+        abort(403)
     return course, lesson
 
 

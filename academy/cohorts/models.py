@@ -1,0 +1,1 @@
+"""Cohort tables (to be written)."""

@@ -1,0 +1,128 @@
+"""Shared fixtures: a real SQLite database migrated by Alembic, the shipped
+courses, factory fixtures for people, and a client that fills in CSRF tokens."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from flask.testing import FlaskClient
+
+from academy import create_app
+from academy.auth import services as accounts
+from academy.setup import upgrade_database
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory):
+    """One database brought to the current schema by the real migrations;
+    each test gets a copy of it."""
+    data_dir = tmp_path_factory.mktemp("template-data")
+    app = create_app({"DATA_DIR": str(data_dir), "SECRET_KEY": "template"})
+    upgrade_database(app)
+    with app.app_context():
+        from academy.extensions import db
+
+        db.engine.dispose()
+    return data_dir / "academy.sqlite3"
+
+
+@pytest.fixture
+def app_config():
+    """Per-test overrides; a test module can override this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, migrated_db, app_config):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copy(migrated_db, data_dir / "academy.sqlite3")
+    config = {"TESTING": True, "DATA_DIR": str(data_dir), "SECRET_KEY": "test-secret", **app_config}
+    app = create_app(config)
+    app.test_client_class = CsrfClient
+    with app.app_context():
+        yield app
+        from academy.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+class CsrfClient(FlaskClient):
+    """A browser-like client: ``post`` sends the CSRF token the way a form
+    from one of our pages would. ``post(..., csrf=False)`` leaves it out."""
+
+    def csrf_token(self) -> str:
+        # Any page with a form will do; a learner who must change their
+        # password is sent to that page from everywhere else.
+        for url in ("/login", "/account/password"):
+            match = CSRF_RE.search(self.get(url).get_data(as_text=True))
+            if match:
+                return match.group(1)
+        raise AssertionError("no page with a CSRF token")
+
+    def open(self, *args, **kwargs):
+        # Each request gets its own application context, as in production:
+        # a fresh `g` and its own database session. Afterwards the test's
+        # session forgets what it loaded, so it reads what the request wrote.
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        from academy.extensions import db
+
+        db.session.expire_all()
+        return response
+
+    def post(self, *args, csrf: bool = True, **kwargs):
+        if csrf:
+            data = kwargs.get("data")
+            data = {} if data is None else data
+            if isinstance(data, dict) and "csrf_token" not in data:
+                data = {**data, "csrf_token": self.csrf_token()}
+            kwargs["data"] = data
+        return super().post(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 10_000))
+
+    def make(username: str | None = None, role: str = "learner", display_name: str = "", language: str = "en",
+             password: str = PASSWORD, **kwargs):
+        username = username or f"{role}{next(counter)}"
+        return accounts.create_user(username, password, display_name or username.title(), role=role,
+                                    language=language, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def login():
+    def sign_in(client, user, password: str = PASSWORD):
+        response = client.post("/login", data={"username": user.username, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return sign_in
+
+
+@pytest.fixture
+def library(app):
+    from academy.library import get_library
+
+    return get_library()
+
+
+@pytest.fixture
+def course(library):
+    """A shipped course with all six question types."""
+    return library.get("climate-action-cycling")

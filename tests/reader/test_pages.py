@@ -1,0 +1,143 @@
+import re
+
+import pytest
+from helpers import lesson_url
+
+LANGS = {"en": ("en", "ltr"), "vi": ("vi", "ltr"), "zh": ("zh-Hans", "ltr"), "ar": ("ar", "rtl")}
+
+
+def html_tag(page: str) -> str:
+    return re.search(r"<html[^>]*>", page).group(0)
+
+
+@pytest.mark.parametrize("code", LANGS)
+def test_the_catalog_follows_the_browser_language(client, code):
+    page = client.get("/", headers={"Accept-Language": f"{code};q=0.9"}).get_data(as_text=True)
+    lang, direction = LANGS[code]
+    assert f'lang="{lang}"' in html_tag(page)
+    assert f'dir="{direction}"' in html_tag(page)
+
+
+def test_a_chinese_browser_from_the_mainland_gets_simplified_chinese(client):
+    page = client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_data(as_text=True)
+    assert 'lang="zh-Hans"' in html_tag(page)
+
+
+def test_an_explicit_choice_beats_the_browser_language_and_is_remembered(client):
+    response = client.get("/lang/ar?next=/", headers={"Accept-Language": "vi"})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    page = client.get("/", headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    assert 'lang="ar" dir="rtl"' in html_tag(page)
+
+
+def test_the_language_switch_never_redirects_to_another_host(client):
+    response = client.get("/lang/vi?next=//evil.example/")
+    assert response.headers["Location"] == "/"
+
+
+def test_an_unknown_language_is_not_found(client):
+    assert client.get("/lang/xx").status_code == 404
+
+
+def test_every_page_offers_every_language(client, course):
+    page = client.get(f"/courses/{course.id}/").get_data(as_text=True)
+    for name in ("English", "Tiếng Việt", "简体中文", "العربية"):
+        assert name in page
+
+
+def test_the_course_page_lists_modules_and_lessons_in_the_reader_language(client, course):
+    page = client.get(f"/courses/{course.id}/", headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    for module in course.modules:
+        assert module.text("vi").title in page
+        for lesson in module.lessons:
+            assert lesson.text("vi").title in page
+    assert course.text("vi").summary in page
+
+
+def test_a_lesson_shows_its_content_and_neighbours(client, course):
+    first, second = course.lessons[0], course.lessons[1]
+    page = client.get(lesson_url(course, second), headers={"Accept-Language": "zh"}).get_data(as_text=True)
+    assert second.text("zh").title in page
+    assert 'rel="prev"' in page and first.text("zh").title in page
+    assert 'rel="next"' in page
+
+
+def test_an_arabic_lesson_is_right_to_left(client, course):
+    page = client.get(lesson_url(course, course.lessons[0]), headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert 'dir="rtl"' in html_tag(page)
+    assert '<article class="lesson" lang="ar" dir="rtl">' in page
+
+
+def test_an_unknown_course_gets_a_not_found_page_in_the_reader_language(client):
+    response = client.get("/courses/no-such-course/", headers={"Accept-Language": "vi"})
+    assert response.status_code == 404
+    assert 'lang="vi"' in html_tag(response.get_data(as_text=True))
+
+
+def test_an_unknown_lesson_is_not_found(client, course):
+    assert client.get(f"/courses/{course.id}/{course.modules[0].id}/no-such-lesson").status_code == 404
+
+
+def test_course_media_is_served_and_other_files_are_not(client, course):
+    name = sorted(course.media)[0]
+    response = client.get(f"/courses/{course.id}/media/{name}")
+    assert response.status_code == 200
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert client.get(f"/courses/{course.id}/media/../course.yml").status_code == 404
+    assert client.get(f"/courses/{course.id}/media/nothing.svg").status_code == 404
+
+
+def test_the_lesson_images_point_at_served_media(client, course):
+    lesson = next(lesson for lesson in course.lessons if "<img" in "".join(getattr(p, "html", "") for p in lesson.source.parts))
+    url = lesson_url(course, lesson)
+    page = client.get(url).get_data(as_text=True)
+    src = re.search(r'<img src="([^"]+)"', page).group(1)
+    from urllib.parse import urljoin
+
+    assert client.get(urljoin(url, src)).status_code == 200
+
+
+def test_a_lesson_missing_in_a_language_falls_back_with_a_notice(app, client, tmp_path):
+    import shutil
+
+    from academy.library import LibraryCache
+
+    courses = tmp_path / "courses"
+    shutil.copytree(app.config["COURSES_DIR"] / "climate-action-cycling", courses / "climate-action-cycling")
+    lesson_file = next((courses / "climate-action-cycling").glob("01-*/01-*.vi.md"))
+    lesson_file.unlink()
+    app.extensions["academy.library"] = LibraryCache(courses, app.config["LANGUAGES"], 0, app.logger)
+    course = app.extensions["academy.library"].get().get("climate-action-cycling")
+    lesson = course.lessons[0]
+    page = client.get(lesson_url(course, lesson), headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    assert lesson.text("en").title in page
+    assert '<article class="lesson" lang="en" dir="ltr">' in page
+    assert 'class="notice"' in page
+
+
+def test_an_edited_course_is_picked_up_without_a_restart(app, client, tmp_path):
+    import shutil
+
+    from academy.library import LibraryCache
+
+    courses = tmp_path / "courses"
+    shutil.copytree(app.config["COURSES_DIR"] / "climate-action-cycling", courses / "climate-action-cycling")
+    app.extensions["academy.library"] = LibraryCache(courses, app.config["LANGUAGES"], 0, app.logger)
+    course_file = courses / "climate-action-cycling" / "course.en.md"
+    course_file.write_text(course_file.read_text().replace("title:", "title: Edited —", 1))
+    page = client.get("/courses/climate-action-cycling/").get_data(as_text=True)
+    assert "Edited —" in page
+
+
+def test_a_broken_course_is_refused_while_the_others_are_served(app, client, tmp_path):
+    import shutil
+
+    from academy.library import LibraryCache
+
+    courses = tmp_path / "courses"
+    for name in ("climate-action-cycling", "hrdd-essentials"):
+        shutil.copytree(app.config["COURSES_DIR"] / name, courses / name)
+    (courses / "hrdd-essentials" / "course.yml").write_text("format: 1\nlanguages: [en]\nsource_language: en\ncolour: blue\n")
+    app.extensions["academy.library"] = LibraryCache(courses, app.config["LANGUAGES"], 0, app.logger)
+    assert client.get("/courses/climate-action-cycling/").status_code == 200
+    assert client.get("/courses/hrdd-essentials/").status_code == 404
