@@ -152,6 +152,41 @@ def users_create_command(username, role, display_name, language, password_stdin)
     click.echo(f"created {user.role} {user.username}")
 
 
+@click.group("translations")
+def translations_group():
+    """Keep the interface catalogs (translations/) whole."""
+
+
+@translations_group.command("update")
+def translations_update_command():
+    """Extract every interface string and add new ones to each language."""
+    from . import catalogs
+
+    template = catalogs.extract()
+    click.echo(f"{catalogs.write_template(template)}: {len(template)} strings")
+    catalogs.update(template)
+
+
+@translations_group.command("compile")
+def translations_compile_command():
+    """Compile the .po catalogs into the .mo files the server reads."""
+    from . import catalogs
+
+    catalogs.compile_all()
+
+
+@translations_group.command("check")
+def translations_check_command():
+    """List every string without a translation; exit 1 if there is any."""
+    from . import catalogs
+
+    found = catalogs.problems()
+    for line in found:
+        click.echo(line)
+    if found:
+        sys.exit(1)
+
+
 def init_app(app) -> None:
-    for command in (check_command, stamp_command, serve_command, users_group):
+    for command in (check_command, stamp_command, serve_command, users_group, translations_group):
         app.cli.add_command(command)
