@@ -1,0 +1,97 @@
+"""Who may open what: every learner-facing and staff route, by who asks."""
+
+import pytest
+from helpers import answers_for, attempt_token, lesson_url
+
+
+@pytest.fixture
+def world(app, make_user, course):
+    """An owner with an attempt, another learner, a tutor and an admin."""
+    from academy.learn import services
+
+    owner = make_user("owner")
+    services.enroll(owner, course)
+    lesson = next(lesson for lesson in course.lessons if lesson.graded)
+    token = services.new_attempt_token(app.config["SECRET_KEY"], owner, course, lesson)
+    nonce = services.read_attempt_token(app.config["SECRET_KEY"], token, owner, course, lesson)
+    attempt, _ = services.submit_attempt(owner, course, lesson, "en", nonce, _form(answers_for(lesson.source)))
+    return {
+        "owner": owner, "other": make_user("other"), "tutor": make_user("tutor", role="tutor"),
+        "admin": make_user("admin", role="admin"), "attempt": attempt.id, "lesson": lesson,
+    }
+
+
+def _form(flat: dict) -> dict:
+    return {key: value if isinstance(value, list) else [value] for key, value in flat.items()}
+
+
+def as_(app, login, world, who):
+    client = app.test_client()
+    if who != "anonymous":
+        login(client, world[who])
+    return client
+
+
+LEARNER_PAGES = ["/my", "/account", "/account/password", "/account/export.json"]
+
+
+@pytest.mark.parametrize("path", LEARNER_PAGES)
+def test_learner_pages_send_anonymous_visitors_to_sign_in(app, login, world, path):
+    response = as_(app, login, world, "anonymous").get(path)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("path", LEARNER_PAGES)
+def test_learner_pages_open_for_a_signed_in_learner(app, login, world, path):
+    assert as_(app, login, world, "owner").get(path).status_code == 200
+
+
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 302), ("other", 404), ("tutor", 404), ("owner", 200)])
+def test_an_attempt_is_seen_by_its_owner_only(app, login, world, who, status):
+    assert as_(app, login, world, who).get(f"/attempts/{world['attempt']}").status_code == status
+
+
+@pytest.mark.parametrize("suffix", ["/answers", "/done"])
+def test_anonymous_visitors_cannot_post_progress(app, login, world, course, suffix):
+    response = as_(app, login, world, "anonymous").post(lesson_url(course, world["lesson"]) + suffix)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_anonymous_visitors_cannot_enrol(app, login, world, course):
+    response = as_(app, login, world, "anonymous").post(f"/courses/{course.id}/enroll")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_learner_cannot_use_another_learners_attempt_form(app, login, world, course):
+    from academy.extensions import db
+    from academy.learn.models import Attempt
+
+    owner_client = as_(app, login, world, "owner")
+    token = attempt_token(owner_client.get(lesson_url(course, world["lesson"])).get_data(as_text=True))
+    other = as_(app, login, world, "other")
+    other.post(f"/courses/{course.id}/enroll")
+    other.post(lesson_url(course, world["lesson"]) + "/answers", data={**answers_for(world["lesson"].source), "attempt": token})
+    assert db.session.query(Attempt).filter_by(user_id=world["other"].id).count() == 0
+
+
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 302), ("owner", 404), ("tutor", 200), ("admin", 200)])
+def test_the_people_page_is_for_tutors_and_admins(app, login, world, who, status):
+    assert as_(app, login, world, who).get("/admin/users").status_code == status
+
+
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 302), ("owner", 404), ("tutor", 404), ("admin", 200)])
+def test_settings_are_for_admins(app, login, world, who, status):
+    assert as_(app, login, world, who).get("/admin/settings").status_code == status
+
+
+@pytest.mark.parametrize(("who", "target", "status"), [
+    ("owner", "other", 404), ("tutor", "owner", 200), ("tutor", "admin", 404), ("admin", "tutor", 200),
+])
+def test_password_resets_follow_the_role(app, login, world, who, target, status):
+    response = as_(app, login, world, who).post(f"/admin/users/{world[target].id}/reset-password")
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(("who", "status"), [("owner", 404), ("tutor", 404), ("admin", 302)])
+def test_only_an_admin_deletes_a_learner(app, login, world, who, status):
+    assert as_(app, login, world, who).post(f"/admin/users/{world['other'].id}/delete").status_code == status
