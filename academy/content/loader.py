@@ -136,11 +136,13 @@ def _read_settings(course_dir: Path, report: Report, known_languages) -> CourseS
     if not isinstance(data, YMap):
         report.error(path, 1, "course.yml must be YAML keys such as \"format: 1\"")
         return None
-    mark = len(report.problems)
     check_keys(data, COURSE_KEYS, path, report, "course.yml")
+    mark = len(report.problems)
     line = data.key_lines.get
     settings = CourseSettings()
-    if data.get("format") != "1":
+    if "format" not in data:
+        report.error(path, 1, '"format" is missing; add "format: 1" (the course format version this platform reads)')
+    elif data.get("format") != "1":
         report.error(path, line("format", 1), f'"format" must be 1 (the course format version this platform reads), not {data.get("format")!r}')
     langs = data.get("languages")
     if isinstance(langs, str):
@@ -155,10 +157,15 @@ def _read_settings(course_dir: Path, report: Report, known_languages) -> CourseS
         report.error(path, line("languages", 1), '"languages" lists a language twice')
     settings.languages = tuple(dict.fromkeys(langs))
     source = data.get("source_language")
-    if not isinstance(source, str) or source not in settings.languages:
+    if source is None:
+        report.error(path, 1, '"source_language" is missing; it must be one of the languages listed in "languages"')
+    elif not isinstance(source, str) or source not in settings.languages:
         report.error(path, line("source_language", 1), f'"source_language" must be one of the languages listed in "languages", not {source!r}')
     else:
         settings.source_language = source
+    # Without a known format and languages the files cannot be read; a bad
+    # value of another setting still lets the check go on and report the rest.
+    readable = not report.errors_since(mark)
     for key, low, high in (("estimated_minutes", 1, 100_000), ("pass_percent", 0, 100)):
         value = int_field(data, key, path, report, low, high)
         if value is not None:
@@ -175,7 +182,7 @@ def _read_settings(course_dir: Path, report: Report, known_languages) -> CourseS
         report.error(path, line("tags", 1), '"tags" must be a list of words')
         tags = []
     settings.tags = tuple(tags)
-    return None if report.errors_since(mark) else settings
+    return settings if readable else None
 
 
 def _lang_of(path: Path, report: Report, settings: CourseSettings, known_languages) -> tuple[str, str] | None:
@@ -423,15 +430,18 @@ class _CourseBuilder:
             return None
         if isinstance(data, YMap) and isinstance(data.get("id"), str) and data["id"]:
             written.append((data["id"], data.line))
+            original = source.question(data["id"]) if source is not None else None
+            qtype = data.get("type")
+            # Before parsing: the keys of another type would only be reported as unknown.
+            if original is not None and qtype in QUESTION_TYPES and qtype != original.type:
+                ctx.error(data.key_lines["type"], f'question "{original.id}" is of type {qtype} here but {original.type} in the source')
+                return None
         question = parse_question(data, block.fence_line, ctx, seen)
         if question is None or source is None:
             return question
         original = source.question(question.id)
         if original is None:
             return question  # reported by the parity check
-        if original.type != question.type:
-            ctx.error(data.key_lines.get("type", data.line), f'question "{question.id}" is of type {question.type} here but {original.type} in the source')
-            return None
         return QUESTION_TYPES[question.type].merge(original, question, data, ctx)
 
     def _check_question_parity(self, path: Path, blocks, written: list, source_ids: list, source_complete: bool) -> None:

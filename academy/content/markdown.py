@@ -100,12 +100,17 @@ def render_body(body: str, first_line: int, links: LinkContext, report: Report) 
     for token in tokens:
         line = first_line + token.map[0] if token.map else first_line
         if token.type == "fence" and token.info.strip().split(" ")[0] == "quiz":
+            if token.level > 0:  # the question would split its box into two broken halves
+                report.error(links.path, line, "a quiz block must not be inside an admonition, a list or a quote")
             flush()
             block = QuizBlock(token.content, line + 1, line)
             result.parts.append(block)
             result.quiz_blocks.append(block)
             continue
         if token.type == "inline":
+            kind = token.content.split("\n")[0][3:].strip().split(" ")[0] if token.content.startswith(":::") else ""
+            if kind:  # a typo such as "::: tipp" would show as text
+                report.error(links.path, line, f'unknown admonition "{kind}"; use ::: note, ::: tip or ::: warning')
             _check_inline(token, line, links, report)
         chunk.append(token)
     flush()

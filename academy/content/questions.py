@@ -234,8 +234,9 @@ class SingleChoice(QuestionType):
     choice_keys = frozenset({"id", "text", "correct", "feedback"})
 
     def parse_keys(self, data, question, ctx):
+        mark = len(ctx.report.problems)
         question = replace(question, choices=self.parse_choices(data, ctx))
-        if ctx.is_source and question.choices:
+        if ctx.is_source and question.choices and not ctx.report.errors_since(mark):
             self.check_key(question, data, ctx)
         return question
 

@@ -8,6 +8,8 @@ can then name the line and what was expected.
 
 from __future__ import annotations
 
+import bisect
+
 import yaml
 
 
@@ -40,10 +42,12 @@ class YamlProblem(Exception):
 
 def parse_yaml(text: str, first_line: int = 1):
     """Parse ``text`` whose first line is line ``first_line`` of its file."""
+    newlines = [i for i, char in enumerate(text) if char == "\n"]
+
     def line_of(mark) -> int:
         # Count "\n" only: YAML also breaks lines at U+0085, U+2028 and U+2029,
         # which neither Markdown nor an author's editor does.
-        return first_line + text.count("\n", 0, mark.index)
+        return first_line + bisect.bisect_left(newlines, mark.index)
 
     try:
         node = yaml.compose(text, Loader=_TextLoader)
@@ -51,15 +55,18 @@ def parse_yaml(text: str, first_line: int = 1):
         mark = exc.problem_mark or exc.context_mark
         # An unclosed bracket or quote, or a key without ":", is found on a
         # later line; the author's mistake is where YAML started reading it.
+        context = exc.context or ""
         if exc.context_mark is not None and (
-            exc.context == "while scanning a simple key" or mark.index >= len(text.rstrip())
+            context.startswith(("while scanning a", "while parsing a flow")) or mark.index >= len(text.rstrip())
         ):
             mark = exc.context_mark
         line = line_of(mark) if mark is not None else first_line
         reason = exc.problem or exc.context or "invalid YAML"
+        if context and not context.startswith("while") and exc.problem:  # "expected X", "but found Y"
+            reason = f"{context}, {exc.problem}"
         raise YamlProblem(line, f"invalid YAML: {reason}") from None
     except yaml.reader.ReaderError as exc:
-        line = first_line + text.count("\n", 0, exc.position)
+        line = first_line + bisect.bisect_left(newlines, exc.position)
         raise YamlProblem(line, f"invalid YAML: the character U+{exc.character:04X} is not allowed") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(first_line, f"invalid YAML: {exc}") from None
