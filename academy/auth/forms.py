@@ -22,6 +22,12 @@ class NewAccountForm(FlaskForm):
     email = EmailField(_l("Email (optional)"), validators=[Optional(), Length(max=254)])
 
 
+# cohorts: self-registration may carry a cohort's join code.
+class RegisterForm(NewAccountForm):
+    join_code = StringField(_l("Join code from your tutor (optional)"), validators=[Optional(), Length(max=40)],
+                            render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "dir": "ltr"})
+
+
 class PasswordForm(FlaskForm):
     password = PasswordField(_l("New password (at least 8 characters)"), validators=[DataRequired(), Length(min=8, max=200)], render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("New password again"), validators=[DataRequired(), EqualTo("password", message=_l("The two passwords are not the same."))], render_kw={"autocomplete": "new-password"})

@@ -5,10 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..catalog.routes import safe_next
+from ..cohorts import services as cohorts  # cohorts: join code at registration
+from ..cohorts.messages import cohort_message  # cohorts
 from ..extensions import db, login_manager
 from ..i18n import DEFAULT_LANGUAGE
+from ..library import get_library  # cohorts
 from . import bp, services
-from .forms import AccountForm, LoginForm, NewAccountForm, PasswordForm
+from .forms import AccountForm, LoginForm, NewAccountForm, PasswordForm, RegisterForm
 from .messages import account_message
 from .models import User
 
@@ -69,10 +72,23 @@ def logout():
 def register():
     if not services.self_registration_open(current_app.config["SELF_REGISTRATION"]):
         abort(404)
-    form = NewAccountForm()
+    form = RegisterForm()
     if request.method == "GET":
         form.language.data = _ui_language_choice()
+        form.join_code.data = request.args.get("join_code", "")[:40]  # cohorts: from the join link
     if form.validate_on_submit():
+        # cohorts: a join code is checked before the account exists, so a
+        # wrong or expired code creates nothing.
+        cohort = course = None
+        if form.join_code.data and form.join_code.data.strip():
+            try:
+                cohort = cohorts.cohort_for_code(form.join_code.data)
+                course = get_library().get(cohort.course_id)
+                if course is None:
+                    raise cohorts.CohortError("course-unavailable")
+            except cohorts.CohortError as exc:
+                form.join_code.errors.append(cohort_message(exc))
+                return render_template("auth/register.html", form=form), 422
         try:
             user = services.create_user(form.username.data, form.password.data, form.display_name.data,
                                         language=form.language.data, email=form.email.data)
@@ -85,6 +101,10 @@ def register():
         session.clear()
         login_user(user)
         session["lang"] = user.language
+        if cohort is not None:  # cohorts: join the class (a new account is in no other cohort)
+            cohorts.join_cohort(user, cohort, course)
+            flash(_("Welcome! Your account is ready and you are in the cohort “%(name)s”.", name=cohort.name), "info")
+            return redirect(url_for("learn.my_learning"))
         flash(_("Welcome! Your account is ready."), "info")
         return redirect(url_for("catalog.index"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
