@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .catalog import bp as catalog_bp
     from .learn import bp as learn_bp
     from .admin import bp as admin_bp
+    from .certificates import bp as certificates_bp
     from .cohorts import bp as cohorts_bp
 
     app.register_blueprint(catalog_bp)
@@ -41,4 +42,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(learn_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(cohorts_bp)
+    app.register_blueprint(certificates_bp)
     return app

@@ -121,6 +121,29 @@ def serve_command(host: str, port: int, threads: int, no_migrate: bool):
     waitress.serve(app, host=host, port=port, threads=threads, ident="Academy")
 
 
+@click.command("backup")
+@click.argument("destination", type=click.Path(path_type=Path, dir_okay=False))
+@with_appcontext
+def backup_command(destination: Path):
+    """Copy the SQLite database to DESTINATION while Academy keeps running
+    (SQLite's online backup: a consistent copy, even mid-write)."""
+    import sqlite3
+
+    from .extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        raise click.ClickException("for PostgreSQL use pg_dump; this command copies the SQLite database")
+    if destination.exists():
+        raise click.ClickException(f"{destination} exists; choose a new file name")
+    source = sqlite3.connect(db.engine.url.database)
+    target = sqlite3.connect(destination)
+    with target:
+        source.backup(target)
+    target.close()
+    source.close()
+    click.echo(f"copied {db.engine.url.database} to {destination}")
+
+
 @click.group("users")
 def users_group():
     """Manage accounts from the shell."""
@@ -187,6 +210,54 @@ def translations_check_command():
         sys.exit(1)
 
 
+@click.group("certificates")
+def certificates_group():
+    """Certificate keys and offline verification."""
+
+
+@certificates_group.command("public-key")
+@with_appcontext
+def certificates_public_key_command():
+    """Print the public key that verifies this server's certificates."""
+    from .certificates.signing import load_or_create_signing_key, public_key_text
+
+    click.echo(public_key_text(load_or_create_signing_key(current_app.config["DATA_DIR"])))
+
+
+@certificates_group.command("verify")
+@click.argument("certificate")
+@click.option("--public-key", "public_key", help="The issuing server's public key (ed25519:...); default: this server's.")
+def certificates_verify_command(certificate: str, public_key: str | None):
+    """Check a certificate PDF (or the payload scanned from its QR code)
+    with the public key alone, without reaching the server."""
+    from .certificates.render import extract_payload_from_pdf
+    from .certificates.signing import PayloadInvalid, load_or_create_signing_key, public_key_text, verify_payload
+
+    if public_key is None:
+        public_key = public_key_text(load_or_create_signing_key(current_app.config["DATA_DIR"]))
+    if certificate.startswith("AC1.") or "?p=" in certificate:  # a payload, or the scanned QR link
+        payload = certificate.split("?p=")[-1].split("&")[0]
+    else:
+        path = Path(certificate)
+        if not path.is_file():
+            raise click.ClickException(f"{path}: no such file")
+        payload = extract_payload_from_pdf(path)
+        if payload is None:
+            raise click.ClickException(f"{path}: no signed payload found in this PDF")
+    try:
+        fields = verify_payload(payload, public_key)
+    except (PayloadInvalid, ValueError) as exc:
+        click.echo(f"NOT VALID: {getattr(exc, 'reason', exc)}")
+        sys.exit(1)
+    click.echo("VALID: signed by the key " + public_key)
+    for name, value in fields.items():
+        if value is not None:
+            click.echo(f"  {name}: {value}")
+    click.echo("Check that the name and course printed on the certificate are the ones above; "
+               "whether it was revoked since can only be seen on the server's /verify page.")
+
+
 def init_app(app) -> None:
-    for command in (check_command, stamp_command, serve_command, users_group, translations_group):
+    for command in (check_command, stamp_command, serve_command, backup_command, users_group, translations_group,
+                    certificates_group):
         app.cli.add_command(command)

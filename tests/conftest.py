@@ -17,6 +17,12 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 PASSWORD = "correct horse battery"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """scrypt costs ~0.1 s a hash by design; tests make hundreds."""
+    monkeypatch.setattr(accounts, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
+
+
 @pytest.fixture(scope="session")
 def migrated_db(tmp_path_factory):
     """One database brought to the current schema by the real migrations;

@@ -18,6 +18,8 @@ from ..timeutil import utcnow
 from .models import ROLES, LoginFailure, Setting, User
 
 USERNAME_RE = re.compile(r"^[\w.-]{2,64}$")
+# werkzeug's default (scrypt) is memory-hard; the tests swap in a cheaper one.
+PASSWORD_HASH_METHOD = "scrypt"
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -28,6 +30,10 @@ class AccountError(Exception):
         super().__init__(code)
         self.code = code
         self.details = details
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=PASSWORD_HASH_METHOD)
 
 
 def normalise_username(username: str) -> str:
@@ -60,7 +66,7 @@ def create_user(username: str, password: str, display_name: str = "", role: str 
     display_name = unicodedata.normalize("NFC", display_name.strip()) or username
     user = User(
         username=username, display_name=display_name[:200], email=(email or None), role=role,
-        language=language, password_hash=generate_password_hash(password), must_change_password=must_change_password,
+        language=language, password_hash=_hash(password), must_change_password=must_change_password,
     )
     db.session.add(user)
     if commit:
@@ -128,7 +134,7 @@ _DUMMY_HASH = generate_password_hash(secrets.token_hex(8))
 
 def change_password(user: User, new_password: str) -> None:
     check_password_strength(new_password)
-    user.password_hash = generate_password_hash(new_password)
+    user.password_hash = _hash(new_password)
     user.must_change_password = False
     user.login_version += 1
     db.session.commit()
@@ -137,7 +143,7 @@ def change_password(user: User, new_password: str) -> None:
 def reset_password(user: User, temporary_password: str | None = None) -> str:
     """Give a learner a temporary password they must change at next sign-in."""
     temporary = temporary_password or make_temporary_password()
-    user.password_hash = generate_password_hash(temporary)
+    user.password_hash = _hash(temporary)
     user.must_change_password = True
     user.login_version += 1
     db.session.commit()
@@ -212,6 +218,7 @@ def create_first_admin(token: str, username: str, password: str, display_name: s
 
 def export_user_data(user: User, library=None) -> dict:
     """Everything recorded about one person, as JSON-able data."""
+    from ..certificates.models import Certificate
     from ..learn.models import Attempt, Enrollment, LessonProgress
 
     def rows(model):
@@ -238,5 +245,10 @@ def export_user_data(user: User, library=None) -> dict:
             {"course": a.course_id, "lesson": a.lesson_key, "lesson_version": a.lesson_version, "language": a.language,
              "answers": a.answers, "results": a.results, "score": a.score, "passed": a.passed, "time": iso(a.created_dt)}
             for a in rows(Attempt)
+        ],
+        "certificates": [
+            {"code": c.display_code, "course": c.course_id, "name": c.learner_name, "completed": c.completed_on.isoformat(),
+             "issued": iso(c.issued_dt), "revoked": iso(c.revoked_dt), "revoke_reason": c.revoke_reason}
+            for c in rows(Certificate)
         ],
     }

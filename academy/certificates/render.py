@@ -15,6 +15,7 @@ import hashlib
 import io
 import mimetypes
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -53,6 +54,11 @@ PDF_PAYLOAD_KEY = "AcademyCertificatePayload"
 # on after the signature, so no end boundary.
 _PAYLOAD_IN_TEXT = re.compile(
     rf"{PAYLOAD_PREFIX}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{{86}}")
+
+# WeasyPrint (Pango, fontconfig) is not known to be thread-safe, and a WSGI
+# server renders in threads: one render at a time per process. A render takes
+# about 0.2 s and its PDF is cached by the caller.
+_RENDER_LOCK = threading.Lock()
 
 # HTML lang attribute for a language code, where it is not the code itself.
 _HTML_LANG = {"zh": "zh-Hans"}
@@ -111,28 +117,30 @@ def render_certificate_pdf(doc: CertificateDocument,
         raise DesignError(f"template.html cannot be rendered: {error}") from error
 
     url_fetcher = make_url_fetcher(design_dir, doc.organisation_logo)
-    font_config = FontConfiguration()
-    try:
-        stylesheets = [
-            CSS(url=FONTS_CSS.as_uri(), url_fetcher=url_fetcher, font_config=font_config),
-            CSS(url=(design_dir / "theme.css").as_uri(), url_fetcher=url_fetcher,
-                font_config=font_config),
-        ]
-        document = HTML(string=html_text, base_url=design_dir.as_uri() + "/",
-                        url_fetcher=url_fetcher).render(
-            stylesheets=stylesheets, font_config=font_config)
-    except FatalURLFetchingError as error:
-        raise DesignError(f"{error} ({error.__cause__})") from error.__cause__
+    with _RENDER_LOCK:
+        font_config = FontConfiguration()
+        try:
+            stylesheets = [
+                CSS(url=FONTS_CSS.as_uri(), url_fetcher=url_fetcher,
+                    font_config=font_config),
+                CSS(url=(design_dir / "theme.css").as_uri(), url_fetcher=url_fetcher,
+                    font_config=font_config),
+            ]
+            document = HTML(string=html_text, base_url=design_dir.as_uri() + "/",
+                            url_fetcher=url_fetcher).render(
+                stylesheets=stylesheets, font_config=font_config)
+        except FatalURLFetchingError as error:
+            raise DesignError(f"{error} ({error.__cause__})") from error.__cause__
 
-    metadata = document.metadata
-    metadata.title = metadata.title or f"{doc.learner_name} - {doc.course_title}"
-    metadata.description = (
-        f"{doc.organisation_name}: {doc.course_title}, {doc.learner_name}. "
-        f"{doc.code} {doc.verify_url}")
-    metadata.keywords = [doc.code, doc.signed_payload]
-    metadata.custom = {PDF_PAYLOAD_KEY: doc.signed_payload}
-    metadata.lang = html_lang(doc.language)
-    return document.write_pdf(custom_metadata=True)
+        metadata = document.metadata
+        metadata.title = metadata.title or f"{doc.learner_name} - {doc.course_title}"
+        metadata.description = (
+            f"{doc.organisation_name}: {doc.course_title}, {doc.learner_name}. "
+            f"{doc.code} {doc.verify_url}")
+        metadata.keywords = [doc.code, doc.signed_payload]
+        metadata.custom = {PDF_PAYLOAD_KEY: doc.signed_payload}
+        metadata.lang = html_lang(doc.language)
+        return document.write_pdf(custom_metadata=True)
 
 
 def template_context(doc: CertificateDocument) -> dict:

@@ -5,7 +5,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..auth.services import get_setting
 from ..catalog.services import lesson_view
+from ..certificates import services as certificates
 from ..cohorts import services as cohorts
 from ..i18n import language
 from ..library import get_library
@@ -22,6 +24,13 @@ def _course_and_lesson(course_id: str, module_id: str, lesson_id: str):
     if cohorts.module_opens_on(current_user, course, module_id) is not None:
         abort(403)
     return course, lesson
+
+
+def _issue_certificate_if_complete(course) -> None:
+    """On the request that completes a course, issue its certificate."""
+    had = certificates.active_certificate(current_user.id, course.id)
+    if had is None and certificates.issue_if_eligible(current_user, course, get_setting("organisation") or "Academy"):
+        flash(_("You completed the course. Your certificate is ready under “My learning”."), "info")
 
 
 @bp.post("/courses/<course_id>/enroll")
@@ -45,6 +54,7 @@ def done(course_id: str, module_id: str, lesson_id: str):
     except services.LearningError as exc:
         flash(str(LEARNING_MESSAGES[exc.code]), "error")
         return redirect(url_for("catalog.lesson", course_id=course.id, module_id=module_id, lesson_id=lesson_id))
+    _issue_certificate_if_complete(course)
     _, following = course.neighbours(lesson)
     if following is None:
         return redirect(url_for("catalog.course", course_id=course.id))
@@ -79,6 +89,8 @@ def submit(course_id: str, module_id: str, lesson_id: str):
         ), 422
     if not created:
         flash(_("These answers were already saved; here is the result."), "info")
+    else:
+        _issue_certificate_if_complete(course)
     return redirect(url_for("learn.attempt", attempt_id=attempt.id), 303)
 
 
@@ -104,4 +116,11 @@ def attempt(attempt_id: int):
 @bp.get("/my")
 @login_required
 def my_learning():
-    return render_template("learn/my.html", progress=services.my_learning(current_user, get_library()))
+    library = get_library()
+    progress = services.my_learning(current_user, library)
+    organisation = get_setting("organisation") or "Academy"
+    for item in progress:  # a certificate held back (e.g. attendance) is issued once eligible
+        if item.is_complete:
+            certificates.issue_if_eligible(current_user, item.course, organisation)
+    held = {c.course_id: c for c in certificates.certificates_of(current_user) if not c.is_revoked}
+    return render_template("learn/my.html", progress=progress, certificates=held)

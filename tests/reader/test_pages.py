@@ -141,3 +141,21 @@ def test_a_broken_course_is_refused_while_the_others_are_served(app, client, tmp
     app.extensions["academy.library"] = LibraryCache(courses, app.config["LANGUAGES"], 0, app.logger)
     assert client.get("/courses/climate-action-cycling/").status_code == 200
     assert client.get("/courses/hrdd-essentials/").status_code == 404
+
+
+def test_a_server_error_shows_a_page_in_the_reader_language_without_a_trace(tmp_path, migrated_db):
+    import shutil
+
+    from academy import create_app
+
+    shutil.copy(migrated_db, tmp_path / "academy.sqlite3")
+    app = create_app({"DATA_DIR": str(tmp_path), "SECRET_KEY": "x"})
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom", headers={"Accept-Language": "ar"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert 'lang="ar" dir="rtl"' in page and "secret internals" not in page and "Traceback" not in page

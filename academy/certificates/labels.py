@@ -1,0 +1,18 @@
+"""The words a certificate prints, in the certificate's language."""
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+
+def certificate_labels(language: str) -> dict[str, str]:
+    with force_locale(language):
+        return {
+            "certificate_of_completion": _("Certificate of completion"),
+            "this_certifies_that": _("This certifies that"),
+            "has_completed": _("has completed the course"),
+            "completed_on": _("Date"),
+            "tutor": _("Tutor"),
+            "cohort": _("Cohort"),
+            "code": _("Verification code"),
+            "verify_at": _("Verify at"),
+        }

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..admin.routes import admin_required
+from ..auth.models import User
+from ..auth.services import get_setting
+from ..extensions import db
+from ..library import get_library
+from . import bp, services
+from .forms import RevokeForm
+from .labels import certificate_labels
+from .models import Certificate
+
+
+def public_base_url() -> str:
+    return current_app.config.get("PUBLIC_URL") or request.host_url
+
+
+def organisation_name() -> str:
+    return get_setting("organisation") or "Academy"
+
+
+def certificate_language(certificate: Certificate, course, wanted: str | None) -> str:
+    if course is None:
+        return wanted or str(get_locale())
+    for candidate in (wanted, str(get_locale()), course.source_language):
+        if candidate and course.has_language(candidate):
+            return candidate
+    return course.source_language
+
+
+@bp.get("/certificates/<certificate_id>.pdf")
+@login_required
+def pdf(certificate_id: str):
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or (certificate.user_id != current_user.id and not current_user.is_admin):
+        abort(404)
+    course = get_library().get(certificate.course_id)
+    language = certificate_language(certificate, course, request.args.get("lang"))
+    title = course.text(language).title if course else certificate.course_id
+    try:
+        data = services.certificate_pdf(certificate, language, title, certificate_labels(language),
+                                        public_base_url(), current_app.config["DATA_DIR"])
+    except services.CertificateError as exc:
+        if exc.code != "missing-glyphs":
+            raise
+        current_app.logger.warning("certificate %s: characters without a glyph: %s", certificate.id, exc.details["characters"])
+        flash(_("The certificate cannot be printed: the fonts have no letters for %(characters)s. Please ask the administrator.",
+                characters=exc.details["characters"]), "error")
+        return redirect(url_for("learn.my_learning"))
+    filename = f"certificate-{certificate.display_code}-{language}.pdf"
+    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
+@bp.get("/verify")
+def verify_form():
+    code = request.args.get("code", "")
+    if code:
+        return redirect(url_for("certificates.verify", code=services.normalise_code(code) or "-"))
+    return render_template("certificates/verify_form.html", public_key=_public_key_text())
+
+
+def _public_key_text() -> str:
+    from .signing import load_or_create_signing_key, public_key_text
+
+    return public_key_text(load_or_create_signing_key(current_app.config["DATA_DIR"]))
+
+
+@bp.get("/verify/<code>")
+def verify(code: str):
+    certificate = services.find_by_code(code)
+    payload = request.args.get("p")
+    payload_result = None
+    if payload:
+        from .signing import PayloadInvalid
+
+        try:
+            fields = services.verify_offline(payload, _public_key_text())
+            payload_result = "valid" if certificate is not None and fields["certificate_id"] == certificate.id \
+                and fields["learner_name"] == certificate.learner_name else "mismatch"
+        except PayloadInvalid:
+            payload_result = "invalid"
+    course = get_library().get(certificate.course_id) if certificate else None
+    language = str(get_locale())
+    title = (course.text(language if course.has_language(language) else course.source_language).title
+             if course else certificate.course_id if certificate else "")
+    status = 404 if certificate is None else 200
+    return render_template("certificates/verify.html", certificate=certificate, course_title=title,
+                           payload_result=payload_result, public_key=_public_key_text(), code=code), status
+
+
+@bp.get("/admin/certificates")
+@admin_required
+def admin_list():
+    rows = db.session.execute(
+        select(Certificate, User).join(User, User.id == Certificate.user_id).order_by(Certificate.issued_dt.desc())
+    ).all()
+    return render_template("certificates/admin.html", rows=rows, form=RevokeForm())
+
+
+@bp.post("/admin/certificates/<certificate_id>/revoke")
+@admin_required
+def revoke(certificate_id: str):
+    certificate = db.session.get(Certificate, certificate_id) or abort(404)
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        flash(_("Please give a reason."), "error")
+        return redirect(url_for("certificates.admin_list"))
+    services.revoke(certificate, form.reason.data)
+    flash(_("Certificate %(code)s is revoked.", code=certificate.display_code), "info")
+    return redirect(url_for("certificates.admin_list"))
+
+
+@bp.post("/admin/certificates/<certificate_id>/reissue")
+@admin_required
+def reissue(certificate_id: str):
+    certificate = db.session.get(Certificate, certificate_id) or abort(404)
+    form = RevokeForm()
+    course = get_library().get(certificate.course_id)
+    user = db.session.get(User, certificate.user_id)
+    if course is None or not form.validate_on_submit():
+        flash(_("Please give a reason."), "error")
+        return redirect(url_for("certificates.admin_list"))
+    new = services.reissue(certificate, user, course, organisation_name(), form.reason.data)
+    flash(_("Certificate %(old)s is replaced by %(new)s.", old=certificate.display_code, new=new.display_code), "info")
+    return redirect(url_for("certificates.admin_list"))

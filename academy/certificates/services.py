@@ -1,0 +1,211 @@
+"""Issuing, rendering, verifying and revoking certificates.
+
+Plain functions with explicit arguments; the views and the CLI call them."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..content import Course
+from ..extensions import db
+from ..timeutil import utcnow
+from .models import Certificate
+
+# No 0/O, 1/I/L: a code is read aloud and typed on a phone.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+class CertificateError(Exception):
+    def __init__(self, code: str, **details):
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(text: str) -> str:
+    """What a person typed: any case, with or without spaces and hyphens."""
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+
+
+def find_by_code(text: str) -> Certificate | None:
+    code = normalise_code(text)
+    if len(code) != CODE_LENGTH:
+        return None
+    return db.session.scalar(select(Certificate).filter_by(code=code))
+
+
+def active_certificate(user_id: int, course_id: str) -> Certificate | None:
+    return db.session.scalar(
+        select(Certificate).filter_by(user_id=user_id, course_id=course_id, revoked_dt=None)
+        .order_by(Certificate.generation.desc())
+    )
+
+
+def certificates_of(user) -> list[Certificate]:
+    return list(db.session.scalars(select(Certificate).filter_by(user_id=user.id).order_by(Certificate.issued_dt.desc())))
+
+
+@dataclass(frozen=True)
+class CohortFacts:
+    name: str | None = None
+    tutors: tuple[str, ...] = ()
+    attendance_met: bool = True
+
+
+def cohort_facts(user, course_id: str) -> CohortFacts:
+    """The learner's cohort for a course (if any) as the certificate needs it."""
+    from ..cohorts import services as cohorts
+    from ..cohorts.models import CohortMember
+
+    member = db.session.scalar(select(CohortMember).filter_by(user_id=user.id, course_id=course_id))
+    if member is None:
+        return CohortFacts()
+    cohort = member.cohort
+    return CohortFacts(cohort.name, tuple(t.display_name for t in cohort.tutors),
+                       cohorts.attendance_requirement_met(user, course_id))
+
+
+def issue_if_eligible(user, course: Course, organisation: str, now=None) -> Certificate | None:
+    """Issue the certificate for a completed course, once. Returns the
+    active certificate, or None while the learner is not eligible (course
+    not complete, no certificate for this course, attendance rule not met)."""
+    from ..learn.services import enrollment_for
+
+    existing = active_certificate(user.id, course.id)
+    if existing is not None or not course.certificate:
+        return existing
+    enrollment = enrollment_for(user, course.id)
+    if enrollment is None or enrollment.completed_dt is None:
+        return None
+    facts = cohort_facts(user, course.id)
+    if not facts.attendance_met:
+        return None
+    return _issue(user, course, organisation, facts, enrollment.completed_dt.date(), now or utcnow())
+
+
+def _issue(user, course: Course, organisation: str, facts: CohortFacts, completed_on, now) -> Certificate:
+    generation = (db.session.scalar(
+        select(func.max(Certificate.generation)).filter_by(user_id=user.id, course_id=course.id)) or 0) + 1
+    for _ in range(5):  # a code collision is unlikely (31^8); retry if it happens
+        certificate = Certificate(
+            id=uuid.uuid4().hex, code=new_code(), user_id=user.id, course_id=course.id, generation=generation,
+            course_version=course.version, learner_name=user.display_name, completed_on=completed_on,
+            cohort_name=facts.name, tutor_names="; ".join(facts.tutors) or None,
+            organisation_name=organisation or "Academy", issued_dt=now,
+        )
+        db.session.add(certificate)
+        try:
+            db.session.commit()
+            return certificate
+        except IntegrityError:
+            db.session.rollback()
+            already = active_certificate(user.id, course.id)
+            if already is not None:  # issued meanwhile by another request
+                return already
+    raise CertificateError("could-not-issue")
+
+
+def revoke(certificate: Certificate, reason: str, now=None) -> None:
+    if certificate.is_revoked:
+        return
+    certificate.revoked_dt = now or utcnow()
+    certificate.revoke_reason = reason.strip()[:500] or "—"
+    db.session.commit()
+
+
+def reissue(certificate: Certificate, user, course: Course, organisation: str, reason: str, now=None) -> Certificate:
+    """Revoke a certificate and issue its next generation with today's facts
+    (e.g. a corrected name), keeping the original completion date."""
+    now = now or utcnow()
+    revoke(certificate, reason, now)
+    return _issue(user, course, organisation, cohort_facts(user, course.id), certificate.completed_on, now)
+
+
+# -- the PDF ---------------------------------------------------------------------
+
+def signed_fields(certificate: Certificate, language: str, course_title: str) -> dict:
+    return {
+        "verification_code": certificate.display_code,
+        "certificate_id": certificate.id,
+        "learner_name": certificate.learner_name,
+        "course_id": certificate.course_id,
+        "course_title": course_title,
+        "content_version": certificate.course_version,
+        "completed_on": certificate.completed_on,
+        "language": language,
+        "organisation_name": certificate.organisation_name,
+        "cohort_name": certificate.cohort_name,
+    }
+
+
+def design_dir(data_dir: Path) -> Path | None:
+    """An organisation's own design, if the admin put one in the data folder."""
+    custom = Path(data_dir) / "certificate-design"
+    return custom if (custom / "template.html").is_file() and (custom / "theme.css").is_file() else None
+
+
+def organisation_logo(data_dir: Path) -> Path | None:
+    for name in ("organisation-logo.svg", "organisation-logo.png", "organisation-logo.jpg"):
+        path = Path(data_dir) / name
+        if path.is_file():
+            return path
+    return None
+
+
+def certificate_pdf(certificate: Certificate, language: str, course_title: str, labels: dict,
+                    verify_base_url: str, data_dir: Path) -> bytes:
+    """The PDF, rendered once per language and design and kept in the data
+    folder; a changed design (or renderer) renders it again."""
+    from .glyphs import missing_characters
+    from .render import CertificateDocument, design_fingerprint, render_certificate_pdf
+    from .signing import load_or_create_signing_key, sign_payload
+
+    design = design_dir(data_dir)
+    logo = organisation_logo(data_dir)
+    fingerprint = design_fingerprint(design)
+    if logo is not None:
+        fingerprint += f"-{logo.stat().st_mtime_ns:x}"
+    cache = Path(data_dir) / "certificates" / certificate.id / f"{language}-{fingerprint}.pdf"
+    if cache.is_file():
+        return cache.read_bytes()
+    printed = " ".join([certificate.learner_name, course_title, certificate.cohort_name or "",
+                        *certificate.tutors, certificate.organisation_name])
+    missing = missing_characters(printed)
+    if missing:
+        raise CertificateError("missing-glyphs", characters="".join(sorted(missing)))
+    key = load_or_create_signing_key(Path(data_dir))
+    payload = sign_payload(signed_fields(certificate, language, course_title), key)
+    document = CertificateDocument(
+        learner_name=certificate.learner_name, course_title=course_title, completed_on=certificate.completed_on,
+        language=language, code=certificate.display_code,
+        verify_url=f"{verify_base_url.rstrip('/')}/verify/{certificate.display_code}",
+        signed_payload=payload, organisation_name=certificate.organisation_name, labels=labels,
+        organisation_logo=logo, cohort_name=certificate.cohort_name, tutor_names=certificate.tutors,
+    )
+    pdf = render_certificate_pdf(document, design)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pdf)
+    os.replace(tmp, cache)  # a crash mid-write never leaves half a PDF in the cache
+    return pdf
+
+
+def verify_offline(payload: str, public_key) -> dict:
+    """The signed fields of a payload, checked with the public key only."""
+    from .signing import verify_payload
+
+    return verify_payload(payload, public_key)
