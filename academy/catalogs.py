@@ -5,7 +5,6 @@ template string has no translation."""
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 

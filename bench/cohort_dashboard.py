@@ -260,7 +260,7 @@ def main(argv=None) -> int:
             db.session.remove()
         client = app.test_client()
         sign_in(client)
-        print(f"\n| page | learners | lessons | queries | cold ms | median ms | p95 ms | size KB |")
+        print("\n| page | learners | lessons | queries | cold ms | median ms | p95 ms | size KB |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         results = {}
         for name, pattern in PAGES:

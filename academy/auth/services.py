@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..domain import DomainError, readable_code
 from ..extensions import db
 from ..i18n import LANGUAGES
 from ..timeutil import utcnow
@@ -23,13 +24,8 @@ PASSWORD_HASH_METHOD = "scrypt"
 MIN_PASSWORD_LENGTH = 8
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """Something the person can fix; ``code`` picks the translated message."""
-
-    def __init__(self, code: str, **details):
-        super().__init__(code)
-        self.code = code
-        self.details = details
 
 
 def _hash(password: str) -> str:
@@ -150,12 +146,9 @@ def reset_password(user: User, temporary_password: str | None = None) -> str:
     return temporary
 
 
-# No 0/O, 1/I/L: easy to read aloud and to type on a phone.
-READABLE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
 def make_temporary_password(length: int = 10) -> str:
-    return "".join(secrets.choice(READABLE_ALPHABET) for _ in range(length))
+    """Read from a printed sheet and typed on a phone: readable letters only."""
+    return readable_code(length)
 
 
 def delete_user(user: User) -> None:

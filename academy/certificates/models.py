@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..domain import format_code
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -42,7 +43,7 @@ class Certificate(db.Model):
 
     @property
     def display_code(self) -> str:
-        return f"{self.code[:4]}-{self.code[4:]}"
+        return format_code(self.code)
 
     @property
     def tutors(self) -> tuple[str, ...]:

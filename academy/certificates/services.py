@@ -5,7 +5,6 @@ Plain functions with explicit arguments; the views and the CLI call them."""
 from __future__ import annotations
 
 import os
-import secrets
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -15,29 +14,20 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..content import Course
+from ..domain import DomainError, normalise_code, readable_code
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import Certificate
 
-# No 0/O, 1/I/L: a code is read aloud and typed on a phone.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 
 
-class CertificateError(Exception):
-    def __init__(self, code: str, **details):
-        super().__init__(code)
-        self.code = code
-        self.details = details
+class CertificateError(DomainError):
+    pass
 
 
 def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalise_code(text: str) -> str:
-    """What a person typed: any case, with or without spaces and hyphens."""
-    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    return readable_code(CODE_LENGTH)
 
 
 def find_by_code(text: str) -> Certificate | None:

@@ -13,8 +13,6 @@ recorded by the learning code are UTC and compared with ``utcnow``.
 
 from __future__ import annotations
 
-import secrets
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -24,8 +22,8 @@ from sqlalchemy import and_, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
-from ..auth.services import READABLE_ALPHABET
-from ..content import Course, Lesson
+from ..domain import DomainError, format_code, normalise_code, readable_code
+from ..content import Course, Lesson, normalise_text
 from ..extensions import db
 from ..i18n import LANGUAGES
 from ..learn import services as learning
@@ -37,16 +35,10 @@ from .models import (
 )
 
 JOIN_CODE_LENGTH = 8  # 31**8: about 850 billion codes, guessing one is hopeless
-JOIN_CODE_ALPHABET = READABLE_ALPHABET  # no 0/O, no 1/I/L
 
 
-class CohortError(Exception):
+class CohortError(DomainError):
     """A request the tutor or learner can fix; ``code`` picks the message."""
-
-    def __init__(self, code: str, **details):
-        super().__init__(code)
-        self.code = code
-        self.details = details
 
 
 def local_today() -> date:
@@ -60,20 +52,11 @@ def local_now() -> datetime:
 # -- join codes -------------------------------------------------------------------
 
 def make_join_code() -> str:
-    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+    return readable_code(JOIN_CODE_LENGTH)
 
 
-def normalise_join_code(raw: str | None) -> str:
-    """What a person typed, as stored: any case, with or without spaces and
-    hyphens, full-width letters from a Chinese keyboard included."""
-    text = unicodedata.normalize("NFKC", raw or "").upper()
-    return "".join(ch for ch in text if ch.isalnum())
-
-
-def format_join_code(code: str) -> str:
-    """``K7QF3MXP`` as it is printed and read aloud: ``K7QF-3MXP``."""
-    half = (len(code) + 1) // 2
-    return f"{code[:half]}-{code[half:]}" if len(code) > 4 else code
+normalise_join_code = normalise_code
+format_join_code = format_code
 
 
 def _unused_join_code() -> str:
@@ -618,7 +601,7 @@ def _wrong_parts(question, answer) -> list:
     if question.type == "multiple":
         return [a for a in answer if (c := question.choice(a)) is not None and not c.correct]
     if question.type == "text":
-        return [" ".join(unicodedata.normalize("NFC", str(answer)).casefold().split())]
+        return [normalise_text(str(answer))]
     if question.type in ("truefalse", "number"):
         return [answer]
     return []

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from mdit_py_plugins.container import container_plugin
 
-from .model import HtmlPart, QuestionPart
+from .model import HtmlPart
 from .problems import Report
 
 ADMONITIONS = ("note", "tip", "warning")

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..content import QUESTION_TYPES, AnswerError, Course, Lesson, LessonText
+from ..domain import DomainError
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import Attempt, Enrollment, LessonProgress
@@ -19,13 +20,9 @@ from .models import Attempt, Enrollment, LessonProgress
 NOT_STARTED, IN_PROGRESS, COMPLETE, FAILED = "not-started", "in-progress", "complete", "failed"
 
 
-class LearningError(Exception):
-    """A request the learner can fix; ``code`` picks the translated message."""
-
-    def __init__(self, code: str, details: dict | None = None):
-        super().__init__(code)
-        self.code = code
-        self.details = details or {}
+class LearningError(DomainError):
+    """A request the learner can fix; ``code`` picks the translated message.
+    For "invalid-answers", ``details`` maps question ids to answer problems."""
 
 
 # -- enrolment ------------------------------------------------------------------
@@ -258,7 +255,7 @@ def grade(text: LessonText, form: Mapping[str, list[str]], source: LessonText | 
         answers[question.id] = answer
         results[question.id] = qtype.is_correct(question, answer)
     if problems:
-        raise LearningError("invalid-answers", problems)
+        raise LearningError("invalid-answers", **problems)
     score = 100.0 * sum(results.values()) / len(results) if results else 0.0
     return Graded(answers, results, round(score, 1))
 
