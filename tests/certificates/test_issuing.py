@@ -193,3 +193,25 @@ def test_a_name_the_fonts_cannot_print_is_refused_with_a_message(client, login, 
     response = client.get(f"/certificates/{certificate.id}.pdf")
     assert response.status_code == 302
     assert "\U0001F600" in client.get("/my").get_data(as_text=True)
+
+
+def test_a_cohort_attendance_rule_holds_the_certificate_until_it_is_met(app, client, login, make_user, course):
+    from datetime import date, datetime, timedelta
+
+    from academy.cohorts import services as cohorts
+
+    tutor = make_user("coach", role="tutor", display_name="Lê Văn Tâm")
+    cohort = cohorts.create_cohort(course, "Xưởng lắp ráp A", "vi", date.today() - timedelta(days=30),
+                                   date.today() + timedelta(days=30), [tutor], min_attendance_percent=80)
+    learner = make_user("worker", display_name="Võ Thị Sáu")
+    cohorts.join_cohort(learner, cohort, course)
+    session = cohorts.add_session(cohort, datetime.now() - timedelta(days=2), "in-person", "Phòng họp 2")
+    complete_course(app, learner, course)
+    login(client, learner)
+    assert "status-complete" in client.get("/my").get_data(as_text=True)
+    assert certificates.active_certificate(learner.id, course.id) is None
+
+    cohorts.record_attendance(session, {learner.id: "present"})
+    client.get("/my")
+    certificate = certificates.active_certificate(learner.id, course.id)
+    assert certificate.cohort_name == "Xưởng lắp ráp A" and certificate.tutors == ("Lê Văn Tâm",)
