@@ -3,17 +3,15 @@ courses, factory fixtures for people, and a client that fills in CSRF tokens."""
 
 from __future__ import annotations
 
-import re
 import shutil
 
 import pytest
-from flask.testing import FlaskClient
 
 from academy import create_app
 from academy.auth import services as accounts
 from academy.setup import upgrade_database
+from helpers import CsrfClient
 
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 PASSWORD = "correct horse battery"
 
 
@@ -57,40 +55,6 @@ def app(tmp_path, migrated_db, app_config):
 
         db.session.remove()
         db.engine.dispose()
-
-
-class CsrfClient(FlaskClient):
-    """A browser-like client: ``post`` sends the CSRF token the way a form
-    from one of our pages would. ``post(..., csrf=False)`` leaves it out."""
-
-    def csrf_token(self) -> str:
-        # Any page with a form will do; a learner who must change their
-        # password is sent to that page from everywhere else.
-        for url in ("/login", "/account/password"):
-            match = CSRF_RE.search(self.get(url).get_data(as_text=True))
-            if match:
-                return match.group(1)
-        raise AssertionError("no page with a CSRF token")
-
-    def open(self, *args, **kwargs):
-        # Each request gets its own application context, as in production:
-        # a fresh `g` and its own database session. Afterwards the test's
-        # session forgets what it loaded, so it reads what the request wrote.
-        with self.application.app_context():
-            response = super().open(*args, **kwargs)
-        from academy.extensions import db
-
-        db.session.expire_all()
-        return response
-
-    def post(self, *args, csrf: bool = True, **kwargs):
-        if csrf:
-            data = kwargs.get("data")
-            data = {} if data is None else data
-            if isinstance(data, dict) and "csrf_token" not in data:
-                data = {**data, "csrf_token": self.csrf_token()}
-            kwargs["data"] = data
-        return super().post(*args, **kwargs)
 
 
 @pytest.fixture

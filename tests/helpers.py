@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import re
 
+from flask.testing import FlaskClient
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
 def lesson_url(course, lesson) -> str:
     return f"/courses/{course.id}/{lesson.module_id}/{lesson.id}"
 
@@ -39,3 +44,40 @@ def answers_for(text, correct: bool = True) -> dict:
             for position, item_id in enumerate(ids, start=1):
                 form[f"{name}-{item_id}"] = str(position)
     return form
+
+
+class CsrfClient(FlaskClient):
+    """A browser-like client: ``post`` sends the CSRF token the way a form
+    from one of our pages would. ``post(..., csrf=False)`` leaves it out."""
+
+    def csrf_token(self) -> str:
+        # Any page with a form will do; a learner who must change their
+        # password is sent to that page from everywhere else.
+        for url in ("/login", "/account/password"):
+            match = CSRF_RE.search(self.get(url).get_data(as_text=True))
+            if match:
+                return match.group(1)
+        raise AssertionError("no page with a CSRF token")
+
+    def open(self, *args, **kwargs):
+        # Each request gets its own application context, as in production:
+        # a fresh `g` and its own database session. Afterwards the test's
+        # session forgets what it loaded, so it reads what the request wrote.
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        from flask import has_app_context
+
+        from academy.extensions import db
+
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+    def post(self, *args, csrf: bool = True, **kwargs):
+        if csrf:
+            data = kwargs.get("data")
+            data = {} if data is None else data
+            if isinstance(data, dict) and "csrf_token" not in data:
+                data = {**data, "csrf_token": self.csrf_token()}
+            kwargs["data"] = data
+        return super().post(*args, **kwargs)
