@@ -246,3 +246,16 @@ def test_the_learner_data_export_holds_their_attempts(client, learner, course, g
     assert data["account"]["display_name"] == "Nguyễn Thị Mai"
     assert data["attempts"][0]["lesson"] == graded.key and data["attempts"][0]["score"] == 100.0
     assert data["enrollments"][0]["course"] == course.id
+
+
+def test_an_old_attempt_still_shows_after_a_question_was_removed(client, learner, course, graded):
+    enrol(client, course)
+    response = submit(client, course, graded, answers_for(graded.text("vi")), open_lesson(client, course, graded))
+    attempt = db.session.scalar(select(Attempt).filter_by(user_id=learner.id))
+    # As if the author had since deleted a question this attempt answered.
+    attempt.results = {**attempt.results, "retired-question": True}
+    attempt.answers = {**attempt.answers, "retired-question": "x"}
+    db.session.commit()
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200
+    assert page.get_data(as_text=True).count('class="result right"') == len(attempt.results)
