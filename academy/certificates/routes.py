@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from ..admin.routes import admin_required
 from ..auth.models import User
-from ..auth.services import get_setting
 from ..extensions import db
 from ..library import get_library
 from . import bp, services
@@ -19,10 +18,6 @@ from .models import Certificate
 
 def public_base_url() -> str:
     return current_app.config.get("PUBLIC_URL") or request.host_url
-
-
-def organisation_name() -> str:
-    return get_setting("organisation") or "Academy"
 
 
 def certificate_language(certificate: Certificate, course, wanted: str | None) -> str:
@@ -126,6 +121,6 @@ def reissue(certificate_id: str):
     if course is None or not form.validate_on_submit():
         flash(_("Please give a reason."), "error")
         return redirect(url_for("certificates.admin_list"))
-    new = services.reissue(certificate, user, course, organisation_name(), form.reason.data)
+    new = services.reissue(certificate, user, course, services.organisation_name(), form.reason.data)
     flash(_("Certificate %(old)s is replaced by %(new)s.", old=certificate.display_code, new=new.display_code), "info")
     return redirect(url_for("certificates.admin_list"))

@@ -68,7 +68,14 @@ def cohort_facts(user, course_id: str) -> CohortFacts:
                        cohorts.attendance_requirement_met(user, course_id))
 
 
-def issue_if_eligible(user, course: Course, organisation: str, now=None) -> Certificate | None:
+def organisation_name() -> str:
+    """The issuing organisation, as the admin set it in the settings."""
+    from ..auth.services import get_setting
+
+    return get_setting("organisation") or "Academy"
+
+
+def issue_if_eligible(user, course: Course, organisation: str | None = None, now=None) -> Certificate | None:
     """Issue the certificate for a completed course, once. Returns the
     active certificate, or None while the learner is not eligible (course
     not complete, no certificate for this course, attendance rule not met)."""
@@ -83,7 +90,7 @@ def issue_if_eligible(user, course: Course, organisation: str, now=None) -> Cert
     facts = cohort_facts(user, course.id)
     if not facts.attendance_met:
         return None
-    return _issue(user, course, organisation, facts, enrollment.completed_dt.date(), now or utcnow())
+    return _issue(user, course, organisation or organisation_name(), facts, enrollment.completed_dt.date(), now or utcnow())
 
 
 def _issue(user, course: Course, organisation: str, facts: CohortFacts, completed_on, now) -> Certificate:

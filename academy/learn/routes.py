@@ -5,7 +5,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.services import get_setting
 from ..catalog.services import lesson_view
 from ..certificates import services as certificates
 from ..cohorts import services as cohorts
@@ -29,7 +28,7 @@ def _course_and_lesson(course_id: str, module_id: str, lesson_id: str):
 def _issue_certificate_if_complete(course) -> None:
     """On the request that completes a course, issue its certificate."""
     had = certificates.active_certificate(current_user.id, course.id)
-    if had is None and certificates.issue_if_eligible(current_user, course, get_setting("organisation") or "Academy"):
+    if had is None and certificates.issue_if_eligible(current_user, course):
         flash(_("You completed the course. Your certificate is ready under “My learning”."), "info")
 
 
@@ -118,9 +117,8 @@ def attempt(attempt_id: int):
 def my_learning():
     library = get_library()
     progress = services.my_learning(current_user, library)
-    organisation = get_setting("organisation") or "Academy"
     for item in progress:  # a certificate held back (e.g. attendance) is issued once eligible
         if item.is_complete:
-            certificates.issue_if_eligible(current_user, item.course, organisation)
+            certificates.issue_if_eligible(current_user, item.course)
     held = {c.course_id: c for c in certificates.certificates_of(current_user) if not c.is_revoked}
     return render_template("learn/my.html", progress=progress, certificates=held)
