@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
 try:
     __version__ = version("academy")
@@ -12,7 +14,11 @@ except PackageNotFoundError:  # running from a checkout that was never installed
     __version__ = "0.0.0+checkout"
 
 
-def create_app(config: dict | None = None) -> Flask:
+def create_app(config: dict | None = None) -> "Flask":
+    # Flask is imported here, not above, so that the content pipeline
+    # (academy.content) can be used by an author's CI without loading it.
+    from flask import Flask
+
     from . import cli, db_setup, errors, i18n, library
     from .config import load_config
     from .extensions import babel, csrf, login_manager

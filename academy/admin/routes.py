@@ -1,39 +1,17 @@
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
+from ..access import admin_required, staff_required
 from ..auth import services as accounts
 from ..auth.messages import account_message
 from ..auth.models import User
 from ..extensions import db
 from . import bp
 from .forms import ROLE_CHOICES, ConfirmForm, CreateUserForm, SettingsForm
-
-
-def staff_required(view):
-    """Tutors and admins; anyone else sees nothing here."""
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not current_user.is_tutor:
-            abort(404)
-        return view(*args, **kwargs)
-    return wrapper
-
-
-def admin_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not current_user.is_admin:
-            abort(404)
-        return view(*args, **kwargs)
-    return wrapper
 
 
 def _managed_user_or_404(user_id: int) -> User:

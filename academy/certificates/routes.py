@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..admin.routes import admin_required
+from ..access import admin_required
 from ..auth.models import User
 from ..extensions import db
 from ..library import get_library

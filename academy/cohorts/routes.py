@@ -15,7 +15,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from wtforms import SelectChoice
 
-from ..admin.routes import staff_required
+from ..access import staff_required
 from ..auth.models import User
 from ..auth.services import self_registration_open
 from ..catalog.services import content_language
