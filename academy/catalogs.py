@@ -71,6 +71,13 @@ def _ids(message) -> tuple:
     return message.id if isinstance(message.id, tuple) else (message.id,)
 
 
+def _strings(message) -> tuple:
+    """A message's translation(s) as a tuple: the .po reader gives plural
+    forms as a tuple, the .mo reader as a list."""
+    value = message.string
+    return tuple(value) if isinstance(value, (list, tuple)) else (value,)
+
+
 def problems(template: Catalog | None = None, translations: Path | None = None) -> list[str]:
     """What is missing or wrong in the catalogs, one line each."""
     template = template or extract()
@@ -99,7 +106,8 @@ def problems(template: Catalog | None = None, translations: Path | None = None) 
         with mo.open("rb") as handle:
             compiled = read_mo(handle)
         for message in catalog:
-            if message.id and not message.fuzzy and (compiled.get(message.id) is None or compiled.get(message.id).string != message.string):
+            if message.id and not message.fuzzy and (compiled.get(message.id) is None
+                                                     or _strings(compiled.get(message.id)) != _strings(message)):
                 found.append(f"{mo}: out of date; run: academy translations compile")
                 break
     return found
