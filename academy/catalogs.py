@@ -15,7 +15,8 @@ from babel.messages.pofile import read_po, write_po
 
 from .paths import PACKAGE_DIR, resource
 
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
+            "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
 METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 PLACEHOLDER_RE = re.compile(r"%\((\w+)\)[sd]")
 TRANSLATED_LANGUAGES = ("vi", "zh", "ar")
@@ -78,6 +79,18 @@ def _strings(message) -> tuple:
     return tuple(value) if isinstance(value, (list, tuple)) else (value,)
 
 
+def _key(message) -> tuple:
+    """(first msgid, context) as text: the .mo reader gives a context as
+    bytes and plural ids as a list."""
+    context = message.context.decode() if isinstance(message.context, bytes) else message.context
+    first = message.id[0] if isinstance(message.id, (list, tuple)) else message.id
+    return first, context
+
+
+def _index(catalog: Catalog) -> dict:
+    return {_key(message): message for message in catalog if message.id}
+
+
 def problems(template: Catalog | None = None, translations: Path | None = None) -> list[str]:
     """What is missing or wrong in the catalogs, one line each."""
     template = template or extract()
@@ -88,7 +101,7 @@ def problems(template: Catalog | None = None, translations: Path | None = None) 
         for message in template:
             if not message.id:
                 continue
-            translated = catalog.get(message.id)
+            translated = catalog.get(message.id, context=message.context)
             strings = translated.string if translated else None
             strings = strings if isinstance(strings, tuple) else (strings,)
             if translated is None or not all(strings) or translated.fuzzy:
@@ -104,10 +117,10 @@ def problems(template: Catalog | None = None, translations: Path | None = None) 
             found.append(f"{mo}: not compiled; run: academy translations compile")
             continue
         with mo.open("rb") as handle:
-            compiled = read_mo(handle)
+            compiled = _index(read_mo(handle))
         for message in catalog:
-            if message.id and not message.fuzzy and (compiled.get(message.id) is None
-                                                     or _strings(compiled.get(message.id)) != _strings(message)):
+            built = compiled.get(_key(message))
+            if message.id and not message.fuzzy and (built is None or _strings(built) != _strings(message)):
                 found.append(f"{mo}: out of date; run: academy translations compile")
                 break
     return found

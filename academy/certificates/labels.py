@@ -2,16 +2,17 @@
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import npgettext
 
 
-def certificate_labels(language: str) -> dict[str, str]:
+def certificate_labels(language: str, tutor_count: int = 1) -> dict[str, str]:
     with force_locale(language):
         return {
             "certificate_of_completion": _("Certificate of completion"),
             "this_certifies_that": _("This certifies that"),
             "has_completed": _("has completed the course"),
             "completed_on": _("Date"),
-            "tutor": _("Tutor"),
+            "tutor": npgettext("certificate", "Tutor", "Tutors", max(tutor_count, 1)),
             "cohort": _("Cohort"),
             "code": _("Verification code"),
             "verify_at": _("Verify at"),

@@ -39,7 +39,7 @@ def pdf(certificate_id: str):
     language = certificate_language(certificate, course, request.args.get("lang"))
     title = course.text(language).title if course else certificate.course_id
     try:
-        data = services.certificate_pdf(certificate, language, title, certificate_labels(language),
+        data = services.certificate_pdf(certificate, language, title, certificate_labels(language, len(certificate.tutors)),
                                         public_base_url(), current_app.config["DATA_DIR"])
     except services.CertificateError as exc:
         if exc.code != "missing-glyphs":

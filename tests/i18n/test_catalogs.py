@@ -13,3 +13,37 @@ def test_every_interface_string_has_a_translation_in_every_language():
 def test_pages_use_the_compiled_translations(client, language, word):
     page = client.get("/", headers={"Accept-Language": language}).get_data(as_text=True)
     assert word in page
+
+
+def copy_translations(tmp_path):
+    import shutil
+
+    from academy.paths import resource
+
+    target = tmp_path / "translations"
+    shutil.copytree(resource("translations"), target)
+    return target
+
+
+def edit_po(path, msgid, new_string):
+    from babel.messages.pofile import read_po, write_po
+
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale="vi")
+    catalog.get(msgid).string = new_string
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
+
+
+def test_the_check_names_a_string_left_untranslated(tmp_path):
+    translations = copy_translations(tmp_path)
+    edit_po(catalogs.po_path("vi", translations), "Courses", "")
+    assert any("not translated: 'Courses'" in line for line in catalogs.problems(translations=translations))
+
+
+def test_the_check_notices_a_catalog_changed_but_not_compiled(tmp_path):
+    translations = copy_translations(tmp_path)
+    edit_po(catalogs.po_path("vi", translations), "Courses", "Các khóa học")
+    assert any("out of date" in line for line in catalogs.problems(translations=translations))
+    catalogs.compile_all(translations)
+    assert catalogs.problems(translations=translations) == []
