@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileSize
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -18,6 +19,10 @@ class CreateUserForm(FlaskForm):
 class SettingsForm(FlaskForm):
     self_registration = BooleanField(_l("Anyone can create their own learner account"))
     organisation = StringField(_l("Organisation name (shown on certificates)"), validators=[Optional(), Length(max=200)])
+    logo = FileField(_l("Organisation logo for certificates (PNG, JPG or SVG, up to 500 KB; optional)"), validators=[
+        FileAllowed(["png", "jpg", "jpeg", "svg"], _l("The logo must be a PNG, JPG or SVG file.")),
+        FileSize(max_size=500 * 1024, message=_l("The logo must be at most 500 KB.")),
+    ])
 
 
 class ConfirmForm(FlaskForm):

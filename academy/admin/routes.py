@@ -9,6 +9,7 @@ from ..access import admin_required, staff_required
 from ..auth import services as accounts
 from ..auth.messages import account_message
 from ..auth.models import User
+from ..certificates.services import organisation_logo, save_organisation_logo
 from ..extensions import db
 from . import bp
 from .forms import ROLE_CHOICES, ConfirmForm, CreateUserForm, SettingsForm
@@ -78,8 +79,15 @@ def settings():
     if form.validate_on_submit():
         accounts.set_setting("self_registration", "on" if form.self_registration.data else "off")
         accounts.set_setting("organisation", form.organisation.data.strip())
+        if form.logo.data:
+            try:
+                save_organisation_logo(current_app.config["DATA_DIR"], form.logo.data.filename, form.logo.data.read())
+            except ValueError:
+                flash(_("This SVG has a script or a link to another host; please use another file."), "error")
+                return render_template("admin/settings.html", form=form, has_logo=False), 422
         flash(_("Saved."), "info")
         return redirect(url_for("admin.settings"))
     form.self_registration.data = accounts.self_registration_open(current_app.config["SELF_REGISTRATION"])
     form.organisation.data = accounts.get_setting("organisation", "")
-    return render_template("admin/settings.html", form=form)
+    has_logo = organisation_logo(current_app.config["DATA_DIR"]) is not None
+    return render_template("admin/settings.html", form=form, has_logo=has_logo)

@@ -154,12 +154,34 @@ def design_dir(data_dir: Path) -> Path | None:
     return custom if (custom / "template.html").is_file() and (custom / "theme.css").is_file() else None
 
 
+LOGO_NAMES = ("organisation-logo.svg", "organisation-logo.png", "organisation-logo.jpg")
+
+
 def organisation_logo(data_dir: Path) -> Path | None:
-    for name in ("organisation-logo.svg", "organisation-logo.png", "organisation-logo.jpg"):
+    for name in LOGO_NAMES:
         path = Path(data_dir) / name
         if path.is_file():
             return path
     return None
+
+
+def save_organisation_logo(data_dir: Path, filename: str, data: bytes) -> Path:
+    """Keep the logo the admin uploaded (replacing any other); an SVG that
+    could run a script or load from another host is refused (ValueError)."""
+    from ..content.loader import svg_is_unsafe
+
+    suffix = Path(filename or "").suffix.lower().replace(".jpeg", ".jpg")
+    if suffix not in (".svg", ".png", ".jpg"):
+        raise ValueError("unsupported logo type")
+    if suffix == ".svg" and svg_is_unsafe(data):
+        raise ValueError("unsafe SVG")
+    target = Path(data_dir) / f"organisation-logo{suffix}"
+    tmp = target.with_suffix(".upload")
+    tmp.write_bytes(data)
+    for name in LOGO_NAMES:
+        (Path(data_dir) / name).unlink(missing_ok=True)
+    os.replace(tmp, target)
+    return target
 
 
 def certificate_pdf(certificate: Certificate, language: str, course_title: str, labels: dict,

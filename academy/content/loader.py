@@ -240,12 +240,18 @@ def _scan_layout(course_dir: Path, settings: CourseSettings, report: Report, kno
     return course_texts, modules, media
 
 
+def svg_is_unsafe(data: bytes) -> bool:
+    """An SVG with a script, an event handler, a foreignObject or a link to
+    another host: never served or printed."""
+    return _SVG_ACTIVE.search(data) is not None
+
+
 def _scan_media(media_dir: Path, report: Report) -> list[str]:
     names = []
     for path in sorted(media_dir.rglob("*")):
         if not path.is_file() or any(is_ignored(p) for p in path.relative_to(media_dir).parts):
             continue
-        if path.suffix.lower() == ".svg" and _SVG_ACTIVE.search(path.read_bytes()):
+        if path.suffix.lower() == ".svg" and svg_is_unsafe(path.read_bytes()):
             report.error(path, None, "this SVG has a script, an event handler, a foreignObject or a link to another host; draw it without them")
         names.append(path.relative_to(media_dir).as_posix())
     return names

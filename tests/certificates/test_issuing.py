@@ -215,3 +215,32 @@ def test_a_cohort_attendance_rule_holds_the_certificate_until_it_is_met(app, cli
     client.get("/my")
     certificate = certificates.active_certificate(learner.id, course.id)
     assert certificate.cohort_name == "Xưởng lắp ráp A" and certificate.tutors == ("Lê Văn Tâm",)
+
+
+def test_the_admin_uploads_a_logo_that_is_printed_on_certificates(app, client, login, make_user, graduate, course):
+    import io as _io
+
+    from academy.auth.services import get_setting
+
+    logo = b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="#0b5d4b"/></svg>'
+    login(client, make_user("boss2", role="admin"))
+    response = client.post("/admin/settings", data={"self_registration": "y", "organisation": "Hợp tác xã Dệt may",
+                                                    "logo": (_io.BytesIO(logo), "logo.svg")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert get_setting("organisation") == "Hợp tác xã Dệt may"
+    assert (app.config["DATA_DIR"] / "organisation-logo.svg").read_bytes() == logo
+    certificate = certificates.issue_if_eligible(graduate, course)
+    assert certificate.organisation_name == "Hợp tác xã Dệt may"
+    data = client.get(f"/certificates/{certificate.id}.pdf").data
+    assert "HỢP TÁC XÃ DỆT MAY" in pdf_text(data).upper()  # the design prints it in capitals
+
+
+def test_a_logo_with_a_script_is_refused(app, client, login, make_user):
+    import io as _io
+
+    evil = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    login(client, make_user("boss3", role="admin"))
+    response = client.post("/admin/settings", data={"organisation": "X", "logo": (_io.BytesIO(evil), "logo.svg")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert not (app.config["DATA_DIR"] / "organisation-logo.svg").exists()
