@@ -74,9 +74,28 @@ def stamp_command(paths):
         raise click.ClickException(str(exc)) from None
 
 
+def _interface_addresses() -> set[str]:
+    """IPv4 addresses of this machine's network interfaces (Linux: asks the
+    kernel per interface; sends nothing on the network)."""
+    try:
+        import fcntl
+        import struct
+    except ImportError:  # Windows: getaddrinfo below is what there is
+        return set()
+    found = set()
+    for _index, name in socket.if_nameindex():
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            try:
+                packed = fcntl.ioctl(sock.fileno(), 0x8915, struct.pack("256s", name[:15].encode()))  # SIOCGIFADDR
+            except OSError:  # an interface without an IPv4 address
+                continue
+            found.add(socket.inet_ntoa(packed[20:24]))
+    return found
+
+
 def lan_addresses() -> list[str]:
     """This machine's addresses that another device on the LAN can reach."""
-    found = set()
+    found = _interface_addresses()
     try:
         for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
             found.add(info[4][0])

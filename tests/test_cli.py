@@ -32,3 +32,9 @@ def test_the_setup_token_is_offered_only_while_there_is_no_admin(app, make_user)
     assert accounts.issue_setup_token() is not None
     make_user("chief", role="admin")
     assert accounts.issue_setup_token() is None
+
+
+def test_the_lan_addresses_shown_at_start_leave_out_loopback():
+    from academy.cli import lan_addresses
+
+    assert all(not address.startswith("127.") for address in lan_addresses())
