@@ -244,3 +244,17 @@ def test_a_logo_with_a_script_is_refused(app, client, login, make_user):
                            content_type="multipart/form-data")
     assert response.status_code == 422
     assert not (app.config["DATA_DIR"] / "organisation-logo.svg").exists()
+
+
+def test_an_organisation_design_in_the_data_folder_replaces_the_shipped_one(app, client, login, graduate, course):
+    import shutil
+
+    from academy.certificates.render import DEFAULT_DESIGN_DIR
+
+    design = app.config["DATA_DIR"] / "certificate-design"
+    shutil.copytree(DEFAULT_DESIGN_DIR, design)
+    template = design / "template.html"
+    template.write_text(template.read_text().replace("<main class=\"statement\">", "<main class=\"statement\"><p>Tổng công ty May 10</p>", 1))
+    certificate = certificates.issue_if_eligible(graduate, course)
+    login(client, graduate)
+    assert "Tổng công ty May 10" in pdf_text(client.get(f"/certificates/{certificate.id}.pdf?lang=vi").data)
