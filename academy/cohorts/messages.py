@@ -33,7 +33,9 @@ def cohort_message(error) -> str:
 IMPORT_MESSAGES = {
     "not-utf8": _l("Line %(line)d is not in UTF-8. In your spreadsheet, save the file as “CSV UTF-8” and try again."),
     "empty-file": _l("The file is empty."),
-    "bad-csv": _l("Line %(line)d cannot be read as CSV: %(reason)s"),
+    # The csv module's own reason is English and technical: the tutor gets a
+    # hint they can act on instead.
+    "bad-csv": _l("Line %(line)d cannot be read as CSV: a quotation mark may be missing, or the line has a character that does not belong there. Save the file again from the spreadsheet as “CSV UTF-8”."),
     "unknown-column": _l("Line %(line)d: there is no column called “%(column)s”. The columns are display_name, username and language."),
     "column-twice": _l("Line %(line)d: the column “%(column)s” appears twice."),
     "missing-column": _l("Line %(line)d: the column “%(column)s” is missing. The first line must name the columns, for example: display_name,username,language"),
