@@ -91,6 +91,16 @@ def _chosen_tutors(form: CohortForm):
 
 # -- cohorts --------------------------------------------------------------------------
 
+def slip_words(languages) -> dict[str, dict[str, str]]:
+    """The words on a credentials slip, in each learner's own language."""
+    words = {}
+    for language in languages:
+        with force_locale(language):
+            words[language] = {"cohort": _("Cohort:"), "address": _("Address:"), "username": _("Username:"),
+                               "password": _("First password:")}
+    return words
+
+
 @bp.get("/")
 @staff_required
 def index():
@@ -232,7 +242,7 @@ def import_learners(cohort_id: int):
         except services.CohortError as exc:
             problems = [cohort_message(exc)]
         else:
-            return render_template("cohorts/credentials.html", cohort=cohort, course=course, lang=_lang(course),
+            return render_template("cohorts/credentials.html", slip_words=slip_words({u.language for u, _p in created}), cohort=cohort, course=course, lang=_lang(course),
                                    created=created, address=_public_url().rstrip("/") + "/")
     status = 422 if problems or form.errors else 200
     return render_template("cohorts/import.html", cohort=cohort, form=form, problems=problems), status

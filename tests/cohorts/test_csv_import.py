@@ -171,3 +171,12 @@ def test_an_empty_file_is_reported(client, signed_in_tutor, cohort):
 
 def test_a_header_without_learners_is_reported(client, signed_in_tutor, cohort):
     assert "The file has no learners" in upload(client, cohort, "display_name\n").get_data(as_text=True)
+
+
+def test_each_credentials_slip_speaks_its_learners_language(client, signed_in_tutor, cohort):
+    page = upload(client, cohort, GOOD).get_data(as_text=True)
+    fatima_slip = page.split("فاطمة الزهراء", 1)[1].split("</li>", 1)[0]
+    fang_slip = page.split("王芳", 1)[1].split("</li>", 1)[0]
+    assert "كلمة المرور" in fatima_slip  # "password", in Arabic
+    assert "密码" in fang_slip
+    assert 'lang="ar" dir="rtl"' in page.split("فاطمة الزهراء", 1)[0].rsplit("<li", 1)[1]
