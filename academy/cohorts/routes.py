@@ -89,17 +89,17 @@ def _chosen_tutors(form: CohortForm):
     return tutors or [current_user._get_current_object()]
 
 
-# -- cohorts --------------------------------------------------------------------------
-
 def slip_words(languages) -> dict[str, dict[str, str]]:
     """The words on a credentials slip, in each learner's own language."""
     words = {}
-    for language in languages:
-        with force_locale(language):
-            words[language] = {"cohort": _("Cohort:"), "address": _("Address:"), "username": _("Username:"),
+    for code in languages:
+        with force_locale(code):
+            words[code] = {"cohort": _("Cohort:"), "address": _("Address:"), "username": _("Username:"),
                                "password": _("First password:")}
     return words
 
+
+# -- cohorts --------------------------------------------------------------------------
 
 @bp.get("/")
 @staff_required
