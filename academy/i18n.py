@@ -59,6 +59,9 @@ def init_app(app) -> None:
 
     app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, format_decimal=format_decimal)
     app.jinja_env.filters["shuffle_stable"] = shuffle_stable
+    from .catalog.services import content_language
+
+    app.jinja_env.globals["content_language"] = content_language
 
     @app.context_processor
     def inject_languages():

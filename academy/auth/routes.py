@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, json, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -8,7 +9,6 @@ from ..catalog.routes import safe_next
 from ..cohorts import services as cohorts  # cohorts: join code at registration
 from ..cohorts.messages import cohort_message  # cohorts
 from ..extensions import db, login_manager
-from ..i18n import DEFAULT_LANGUAGE
 from ..library import get_library  # cohorts
 from . import bp, services
 from .forms import AccountForm, LoginForm, NewAccountForm, PasswordForm, RegisterForm
@@ -35,10 +35,6 @@ def require_new_password():
     if (current_user.is_authenticated and current_user.must_change_password
             and request.endpoint not in ("auth.password", "auth.logout", "static", "catalog.set_language")):
         return redirect(url_for("auth.password"))
-
-
-def _ui_language_choice() -> str:
-    return session.get("lang") or request.accept_languages.best_match(["en", "vi", "zh", "ar"], default=DEFAULT_LANGUAGE)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -74,7 +70,7 @@ def register():
         abort(404)
     form = RegisterForm()
     if request.method == "GET":
-        form.language.data = _ui_language_choice()
+        form.language.data = str(get_locale())
         form.join_code.data = request.args.get("join_code", "")[:40]  # cohorts: from the join link
     if form.validate_on_submit():
         # cohorts: a join code is checked before the account exists, so a
@@ -116,7 +112,7 @@ def setup(token: str):
         abort(404)
     form = NewAccountForm()
     if request.method == "GET":
-        form.language.data = _ui_language_choice()
+        form.language.data = str(get_locale())
     if form.validate_on_submit():
         try:
             user = services.create_first_admin(token, form.username.data, form.password.data,

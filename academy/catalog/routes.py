@@ -36,7 +36,7 @@ def index():
     ui = _ui_language()
     courses = sorted(library.courses.values(), key=lambda c: c.text(content_language(c, ui)).title.casefold())
     enrolled = learning.enrolled_course_ids(current_user) if current_user.is_authenticated else set()
-    return render_template("catalog/index.html", courses=courses, ui=ui, content_language=content_language, enrolled=enrolled)
+    return render_template("catalog/index.html", courses=courses, ui=ui, enrolled=enrolled)
 
 
 @bp.get("/lang/<code>")

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..access import admin_required
 from ..auth.models import User
+from ..catalog.services import content_language
 from ..extensions import db
 from ..library import get_library
 from . import bp, services
@@ -82,7 +83,7 @@ def verify(code: str):
             payload_result = "invalid"
     course = get_library().get(certificate.course_id) if certificate else None
     language = str(get_locale())
-    title = (course.text(language if course.has_language(language) else course.source_language).title
+    title = (course.text(content_language(course, language)).title
              if course else certificate.course_id if certificate else "")
     status = 404 if certificate is None else 200
     return render_template("certificates/verify.html", certificate=certificate, course_title=title,

@@ -150,3 +150,10 @@ def test_a_visitor_who_sends_a_code_is_asked_to_sign_in_first(client, cohort):
     response = client.post("/cohorts/join", data={"code": cohort.join_code})
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert db.session.scalar(select(func.count(CohortMember.id))) == 0
+
+
+def test_an_anonymous_visitor_sees_the_join_page_but_cannot_join(client, cohort):
+    assert client.get(f"/cohorts/join?code={cohort.join_code}").status_code == 200
+    response = client.post("/cohorts/join", data={"code": cohort.join_code})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert db.session.scalar(select(func.count(CohortMember.id))) == 0
