@@ -18,11 +18,18 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # Python's sqlite3 module opens transactions on its own and does not
+    # understand SAVEPOINT; SQLAlchemy's recipe: the driver opens none, and
+    # SQLAlchemy emits BEGIN itself (below). Services can then retry a
+    # unique-key race inside a savepoint without losing the whole step.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection):
+    connection.exec_driver_sql("BEGIN")
 
 
 def init_app(app) -> None:
-    from . import models  # noqa: F401 - every table registered before Alembic looks
-
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 15}})
@@ -32,6 +39,7 @@ def init_app(app) -> None:
     with app.app_context():
         if uri.startswith("sqlite"):
             event.listen(db.engine, "connect", _sqlite_pragmas)
+            event.listen(db.engine, "begin", _sqlite_begin)
 
 
 def is_sqlite(engine: Engine) -> bool:

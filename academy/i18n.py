@@ -6,7 +6,10 @@ import random
 from dataclasses import dataclass
 
 from flask import g, request, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
+
+from .content import content_language
 
 
 @dataclass(frozen=True)
@@ -55,18 +58,12 @@ def shuffle_stable(items, seed: str) -> list:
 
 
 def init_app(app) -> None:
-    from flask_babel import format_date, format_datetime, format_decimal
-
     app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, format_decimal=format_decimal)
     app.jinja_env.filters["shuffle_stable"] = shuffle_stable
-    from .catalog.services import content_language
-
     app.jinja_env.globals["content_language"] = content_language
 
     @app.context_processor
     def inject_languages():
-        from flask_babel import get_locale
-
         code = str(get_locale() or DEFAULT_LANGUAGE)
         return {"languages": LANGUAGES, "ui_language": language(code)}
 

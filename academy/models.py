@@ -1,6 +1,7 @@
 """Every table, imported in one place so Alembic and create_all see them all."""
 
-from .auth.models import LoginFailure, Setting, User  # noqa: F401
-from .learn.models import Attempt, Enrollment, LessonProgress  # noqa: F401
-from .cohorts.models import *  # noqa: F401,F403
+from .auth.models import LoginFailure, User  # noqa: F401
 from .certificates.models import Certificate  # noqa: F401
+from .cohorts.models import Attendance, Cohort, CohortMember, CohortSession, ModuleOpening, cohort_tutors  # noqa: F401
+from .learn.models import Attempt, Enrollment, LessonProgress  # noqa: F401
+from .settings import Setting  # noqa: F401

@@ -6,11 +6,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from helpers import CsrfClient
 
 from academy import create_app
 from academy.auth import services as accounts
+from academy.extensions import db
 from academy.setup import upgrade_database
-from helpers import CsrfClient
 
 PASSWORD = "correct horse battery"
 
@@ -29,8 +30,6 @@ def migrated_db(tmp_path_factory):
     app = create_app({"DATA_DIR": str(data_dir), "SECRET_KEY": "template"})
     upgrade_database(app)
     with app.app_context():
-        from academy.extensions import db
-
         db.engine.dispose()
     return data_dir / "academy.sqlite3"
 
@@ -51,8 +50,6 @@ def app(tmp_path, migrated_db, app_config):
     app.test_client_class = CsrfClient
     with app.app_context():
         yield app
-        from academy.extensions import db
-
         db.session.remove()
         db.engine.dispose()
 
@@ -69,8 +66,10 @@ def make_user(app):
     def make(username: str | None = None, role: str = "learner", display_name: str = "", language: str = "en",
              password: str = PASSWORD, **kwargs):
         username = username or f"{role}{next(counter)}"
-        return accounts.create_user(username, password, display_name or username.title(), role=role,
+        user = accounts.create_user(username, password, display_name or username.title(), role=role,
                                     language=language, **kwargs)
+        db.session.commit()  # a finished step, as the view or command that creates an account ends
+        return user
 
     return make
 

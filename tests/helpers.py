@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+from flask import has_app_context
 from flask.testing import FlaskClient
+
+from academy.extensions import db
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -60,15 +63,16 @@ class CsrfClient(FlaskClient):
         raise AssertionError("no page with a CSRF token")
 
     def open(self, *args, **kwargs):
+        # Services flush and leave the commit to whoever performs the step:
+        # in a test that is the test itself, so what it set up is committed
+        # before the browser's next request, as a finished step would be.
         # Each request gets its own application context, as in production:
         # a fresh `g` and its own database session. Afterwards the test's
         # session forgets what it loaded, so it reads what the request wrote.
+        if has_app_context():
+            db.session.commit()
         with self.application.app_context():
             response = super().open(*args, **kwargs)
-        from flask import has_app_context
-
-        from academy.extensions import db
-
         if has_app_context():
             db.session.expire_all()
         return response

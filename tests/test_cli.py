@@ -37,7 +37,7 @@ def test_the_setup_token_is_offered_only_while_there_is_no_admin(app, make_user)
 def test_the_interfaces_are_read_and_loopback_is_left_out_of_the_lan_addresses():
     import sys
 
-    from academy.cli import _interface_addresses, lan_addresses
+    from academy.commands.server import _interface_addresses, lan_addresses
 
     if sys.platform.startswith("linux"):
         assert "127.0.0.1" in _interface_addresses()

@@ -1,18 +1,20 @@
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import admin_required, staff_required
 from ..auth import services as accounts
-from ..auth.messages import account_message
 from ..auth.models import User
-from ..certificates.services import organisation_logo, save_organisation_logo
+from ..certificates.services import CertificateError, organisation_logo, save_organisation_logo
 from ..extensions import db
-from . import bp
+from ..messages import message_for
+from ..settings import get_setting, self_registration_open, set_setting
 from .forms import ROLE_CHOICES, ConfirmForm, CreateUserForm, SettingsForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _managed_user_or_404(user_id: int) -> User:
@@ -36,8 +38,9 @@ def users():
             user = accounts.create_user(form.username.data, temporary, form.display_name.data, role=form.role.data,
                                         language=form.language.data, must_change_password=True)
         except accounts.AccountError as exc:
-            flash(account_message(exc), "error")
+            flash(message_for(exc), "error")
         else:
+            db.session.commit()
             new_password = (user, temporary)
             form = CreateUserForm(formdata=None)
     query = select(User).order_by(User.display_name)
@@ -54,6 +57,7 @@ def reset_password(user_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     temporary = accounts.reset_password(user)
+    db.session.commit()
     return render_template("admin/password_reset.html", user=user, temporary=temporary)
 
 
@@ -68,6 +72,7 @@ def delete_user(user_id: int):
         abort(400)
     name = user.display_name
     accounts.delete_user(user)
+    db.session.commit()
     flash(_("%(name)s and all their records were deleted.", name=name), "info")
     return redirect(url_for("admin.users"))
 
@@ -77,17 +82,19 @@ def delete_user(user_id: int):
 def settings():
     form = SettingsForm()
     if form.validate_on_submit():
-        accounts.set_setting("self_registration", "on" if form.self_registration.data else "off")
-        accounts.set_setting("organisation", form.organisation.data.strip())
+        # The logo first: a refused file leaves every setting as it was.
         if form.logo.data:
             try:
                 save_organisation_logo(current_app.config["DATA_DIR"], form.logo.data.filename, form.logo.data.read())
-            except ValueError:
-                flash(_("This SVG has a script or a link to another host; please use another file."), "error")
+            except CertificateError as exc:
+                flash(message_for(exc), "error")
                 return render_template("admin/settings.html", form=form, has_logo=False), 422
+        set_setting("self_registration", "on" if form.self_registration.data else "off")
+        set_setting("organisation", form.organisation.data.strip())
+        db.session.commit()
         flash(_("Saved."), "info")
         return redirect(url_for("admin.settings"))
-    form.self_registration.data = accounts.self_registration_open(current_app.config["SELF_REGISTRATION"])
-    form.organisation.data = accounts.get_setting("organisation", "")
+    form.self_registration.data = self_registration_open(current_app.config["SELF_REGISTRATION"])
+    form.organisation.data = get_setting("organisation", "")
     has_logo = organisation_logo(current_app.config["DATA_DIR"]) is not None
     return render_template("admin/settings.html", form=form, has_logo=has_logo)

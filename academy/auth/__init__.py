@@ -1,7 +1,1 @@
 """Accounts without email: sign in, register, first-run setup, own data."""
-
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__)
-
-from . import routes  # noqa: E402,F401

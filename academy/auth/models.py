@@ -52,12 +52,3 @@ class LoginFailure(db.Model):
     first_dt: Mapped[datetime] = mapped_column(default=utcnow)
     locked_until_dt: Mapped[datetime | None] = mapped_column()
 
-
-class Setting(db.Model):
-    """Settings the admin changes at run time (self-registration, the
-    organisation's name) and one-time values such as the setup token."""
-
-    __tablename__ = "settings"
-
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(String(2000))

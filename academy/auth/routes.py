@@ -1,19 +1,22 @@
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, json, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, flash, json, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..catalog.routes import safe_next
-from ..cohorts import services as cohorts  # cohorts: join code at registration
-from ..cohorts.messages import cohort_message  # cohorts
+from ..cohorts import services as cohorts  # registering with a join code joins the cohort
+from ..data_export import export_user_data
 from ..extensions import db, login_manager
-from ..library import get_library  # cohorts
-from . import bp, services
+from ..library import get_library
+from ..messages import message_for
+from ..settings import self_registration_open
+from ..web import safe_next
+from . import services
 from .forms import AccountForm, LoginForm, NewAccountForm, PasswordForm, RegisterForm
-from .messages import account_message
 from .models import User
+
+bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = None  # the sign-in page says why on its own
@@ -47,14 +50,16 @@ def login():
                 current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCK_SECONDS"],
             )
         except services.AccountError as exc:
-            flash(account_message(exc), "error")
+            db.session.commit()  # the failed try counts for the throttle
+            flash(message_for(exc), "error")
             return render_template("auth/login.html", form=form), 401 if exc.code == "bad-credentials" else 429
+        db.session.commit()
         session.clear()  # no session fixation
         login_user(user)
         session["lang"] = user.language
         return redirect(safe_next(request.args.get("next"), url_for("learn.my_learning")))
     return render_template("auth/login.html", form=form,
-                           can_register=services.self_registration_open(current_app.config["SELF_REGISTRATION"]))
+                           can_register=self_registration_open(current_app.config["SELF_REGISTRATION"]))
 
 
 @bp.post("/logout")
@@ -66,15 +71,15 @@ def logout():
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
-    if not services.self_registration_open(current_app.config["SELF_REGISTRATION"]):
+    if not self_registration_open(current_app.config["SELF_REGISTRATION"]):
         abort(404)
     form = RegisterForm()
     if request.method == "GET":
         form.language.data = str(get_locale())
         form.join_code.data = request.args.get("join_code", "")[:40]  # cohorts: from the join link
     if form.validate_on_submit():
-        # cohorts: a join code is checked before the account exists, so a
-        # wrong or expired code creates nothing.
+        # A join code is checked before the account exists, so a wrong or
+        # expired code creates nothing.
         cohort = course = None
         if form.join_code.data and form.join_code.data.strip():
             try:
@@ -83,22 +88,24 @@ def register():
                 if course is None:
                     raise cohorts.CohortError("course-unavailable")
             except cohorts.CohortError as exc:
-                form.join_code.errors.append(cohort_message(exc))
+                form.join_code.errors.append(message_for(exc))
                 return render_template("auth/register.html", form=form), 422
         try:
             user = services.create_user(form.username.data, form.password.data, form.display_name.data,
                                         language=form.language.data, email=form.email.data)
         except services.AccountError as exc:
             if exc.code in ("username-taken", "bad-username"):
-                form.username.errors.append(account_message(exc))
+                form.username.errors.append(message_for(exc))
             else:
-                flash(account_message(exc), "error")
+                flash(message_for(exc), "error")
             return render_template("auth/register.html", form=form), 422
+        if cohort is not None:  # join the class (a new account is in no other cohort)
+            cohorts.join_cohort(user, cohort, course)
+        db.session.commit()  # the account and its cohort place: one step, one transaction
         session.clear()
         login_user(user)
         session["lang"] = user.language
-        if cohort is not None:  # cohorts: join the class (a new account is in no other cohort)
-            cohorts.join_cohort(user, cohort, course)
+        if cohort is not None:
             flash(_("Welcome! Your account is ready and you are in the cohort “%(name)s”.", name=cohort.name), "info")
             return redirect(url_for("learn.my_learning"))
         flash(_("Welcome! Your account is ready."), "info")
@@ -118,8 +125,9 @@ def setup(token: str):
             user = services.create_first_admin(token, form.username.data, form.password.data,
                                                form.display_name.data, form.language.data)
         except services.AccountError as exc:
-            flash(account_message(exc), "error")
+            flash(message_for(exc), "error")
             return render_template("auth/setup.html", form=form, token=token), 422
+        db.session.commit()
         session.clear()
         login_user(user)
         session["lang"] = user.language
@@ -151,8 +159,9 @@ def password():
         try:
             services.change_password(current_user, form.password.data)
         except services.AccountError as exc:
-            flash(account_message(exc), "error")
+            flash(message_for(exc), "error")
             return render_template("auth/password.html", form=form), 422
+        db.session.commit()
         login_user(current_user._get_current_object())  # the session follows the new login version
         flash(_("Your new password is saved."), "info")
         return redirect(url_for("learn.my_learning"))
@@ -162,7 +171,7 @@ def password():
 @bp.get("/account/export.json")
 @login_required
 def export():
-    data = services.export_user_data(current_user)
+    data = export_user_data(current_user)
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="academy-my-data.json"'})

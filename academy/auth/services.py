@@ -1,5 +1,6 @@
-"""Accounts: creating, signing in (with a throttle), passwords, export and
-deletion. Plain functions with explicit arguments."""
+"""Accounts: creating, signing in (with a throttle), passwords, deletion and
+the first administrator. Plain functions with explicit arguments; they
+flush, and the view or command that performs the whole step commits."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..domain import DomainError, readable_code
 from ..extensions import db
 from ..i18n import LANGUAGES
+from ..settings import delete_setting, get_setting, set_setting
 from ..timeutil import utcnow
-from .models import ROLES, LoginFailure, Setting, User
+from .models import ROLES, LoginFailure, User
 
 USERNAME_RE = re.compile(r"^[\w.-]{2,64}$")
 # werkzeug's default (scrypt) is memory-hard; the tests swap in a cheaper one.
@@ -47,8 +49,7 @@ def check_password_strength(password: str) -> None:
 
 
 def create_user(username: str, password: str, display_name: str = "", role: str = "learner",
-                language: str = "en", email: str | None = None, must_change_password: bool = False,
-                commit: bool = True) -> User:
+                language: str = "en", email: str | None = None, must_change_password: bool = False) -> User:
     username = normalise_username(username)
     if not USERNAME_RE.match(username):
         raise AccountError("bad-username")
@@ -65,8 +66,7 @@ def create_user(username: str, password: str, display_name: str = "", role: str 
         language=language, password_hash=_hash(password), must_change_password=must_change_password,
     )
     db.session.add(user)
-    if commit:
-        db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -104,7 +104,7 @@ def _record_failure(username: str, address: str | None, max_failures: int, lock_
         limit = max_failures if key.startswith("user:") else max_failures * 4
         if row.count >= limit:
             row.locked_until_dt = now + window
-    db.session.commit()
+    db.session.flush()
 
 
 def authenticate(username: str, password: str, address: str | None, max_failures: int = 5,
@@ -121,7 +121,7 @@ def authenticate(username: str, password: str, address: str | None, max_failures
         _record_failure(username, address, max_failures, lock_seconds, now)
         raise AccountError("bad-credentials")
     db.session.execute(delete(LoginFailure).where(LoginFailure.key == f"user:{user.username}"))
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -133,7 +133,7 @@ def change_password(user: User, new_password: str) -> None:
     user.password_hash = _hash(new_password)
     user.must_change_password = False
     user.login_version += 1
-    db.session.commit()
+    db.session.flush()
 
 
 def reset_password(user: User, temporary_password: str | None = None) -> str:
@@ -142,7 +142,7 @@ def reset_password(user: User, temporary_password: str | None = None) -> str:
     user.password_hash = _hash(temporary)
     user.must_change_password = True
     user.login_version += 1
-    db.session.commit()
+    db.session.flush()
     return temporary
 
 
@@ -154,29 +154,10 @@ def make_temporary_password(length: int = 10) -> str:
 def delete_user(user: User) -> None:
     """A learner and everything recorded about them."""
     db.session.delete(user)
-    db.session.commit()
+    db.session.flush()
 
 
-# -- settings and first-run setup ---------------------------------------------------
-
-def get_setting(key: str, default: str | None = None) -> str | None:
-    row = db.session.get(Setting, key)
-    return row.value if row is not None else default
-
-
-def set_setting(key: str, value: str) -> None:
-    row = db.session.get(Setting, key)
-    if row is None:
-        db.session.add(Setting(key=key, value=value))
-    else:
-        row.value = value
-    db.session.commit()
-
-
-def self_registration_open(default: bool) -> bool:
-    value = get_setting("self_registration")
-    return default if value is None else value == "on"
-
+# -- first-run setup ------------------------------------------------------------------
 
 def has_admin() -> bool:
     return db.session.scalar(select(User.id).filter_by(role="admin").limit(1)) is not None
@@ -203,45 +184,6 @@ def setup_token_valid(token: str) -> bool:
 def create_first_admin(token: str, username: str, password: str, display_name: str, language: str) -> User:
     if not setup_token_valid(token):
         raise AccountError("bad-setup-token")
-    user = create_user(username, password, display_name, role="admin", language=language, commit=False)
-    db.session.delete(db.session.get(Setting, "setup_token"))
-    db.session.commit()
+    user = create_user(username, password, display_name, role="admin", language=language)
+    delete_setting("setup_token")
     return user
-
-
-def export_user_data(user: User, library=None) -> dict:
-    """Everything recorded about one person, as JSON-able data."""
-    from ..certificates.models import Certificate
-    from ..learn.models import Attempt, Enrollment, LessonProgress
-
-    def rows(model):
-        return db.session.scalars(select(model).filter_by(user_id=user.id))
-
-    def iso(value):
-        return value.isoformat() + "Z" if value else None
-
-    return {
-        "account": {
-            "username": user.username, "display_name": user.display_name, "email": user.email,
-            "role": user.role, "language": user.language, "created": iso(user.created_dt),
-        },
-        "enrollments": [
-            {"course": e.course_id, "enrolled": iso(e.enrolled_dt), "completed": iso(e.completed_dt),
-             "last_lesson": e.last_lesson_key} for e in rows(Enrollment)
-        ],
-        "progress": [
-            {"course": p.course_id, "lesson": p.lesson_key, "started": iso(p.started_dt),
-             "completed": iso(p.completed_dt), "best_score": p.best_score, "attempts": p.attempt_count}
-            for p in rows(LessonProgress)
-        ],
-        "attempts": [
-            {"course": a.course_id, "lesson": a.lesson_key, "lesson_version": a.lesson_version, "language": a.language,
-             "answers": a.answers, "results": a.results, "score": a.score, "passed": a.passed, "time": iso(a.created_dt)}
-            for a in rows(Attempt)
-        ],
-        "certificates": [
-            {"code": c.display_code, "course": c.course_id, "name": c.learner_name, "completed": c.completed_on.isoformat(),
-             "issued": iso(c.issued_dt), "revoked": iso(c.revoked_dt), "revoke_reason": c.revoke_reason}
-            for c in rows(Certificate)
-        ],
-    }

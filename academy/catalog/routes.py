@@ -1,33 +1,22 @@
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, send_from_directory, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from ..i18n import LANGUAGES, language
-from ..library import get_library
 from ..cohorts import services as cohorts
+from ..content import content_language, lesson_view
+from ..extensions import db
+from ..i18n import LANGUAGES, language
 from ..learn import services as learning
-from . import bp
-from .services import content_language, lesson_view
+from ..library import get_library
+from ..web import course_or_404, lesson_or_404, safe_next
+
+bp = Blueprint("catalog", __name__)
 
 
 def _ui_language() -> str:
     return str(get_locale())
-
-
-def _course_or_404(course_id: str):
-    course = get_library().get(course_id)
-    if course is None:
-        abort(404)
-    return course
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """Only a path on this server: never an open redirect."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return default
-    return target
 
 
 @bp.get("/")
@@ -46,12 +35,13 @@ def set_language(code: str):
     session["lang"] = code
     if current_user.is_authenticated:
         learning.set_user_language(current_user, code)
+        db.session.commit()
     return redirect(safe_next(request.args.get("next"), url_for("catalog.index")))
 
 
 @bp.get("/courses/<course_id>/")
 def course(course_id: str):
-    course = _course_or_404(course_id)
+    course = course_or_404(course_id)
     lang = content_language(course, _ui_language())
     progress = learning.course_progress(current_user, course) if current_user.is_authenticated else None
     return render_template("catalog/course.html", course=course, lang=lang, text=course.text(lang),
@@ -60,10 +50,8 @@ def course(course_id: str):
 
 @bp.get("/courses/<course_id>/<module_id>/<lesson_id>")
 def lesson(course_id: str, module_id: str, lesson_id: str):
-    course = _course_or_404(course_id)
-    lesson = course.lesson(module_id, lesson_id)
-    if lesson is None:
-        abort(404)
+    course = course_or_404(course_id)
+    lesson = lesson_or_404(course, module_id, lesson_id)
     view = lesson_view(course, lesson, _ui_language())
     previous, following = course.neighbours(lesson)
     opens_on = cohorts.module_opens_on(current_user, course, module_id) if current_user.is_authenticated else None
@@ -73,6 +61,7 @@ def lesson(course_id: str, module_id: str, lesson_id: str):
     state = token = None
     if current_user.is_authenticated:
         state = learning.visit_lesson(current_user, course, lesson)
+        db.session.commit()
         if state.can_attempt and lesson.graded:
             token = learning.new_attempt_token(current_app.config["SECRET_KEY"], current_user, course, lesson)
     return render_template(
@@ -84,7 +73,7 @@ def lesson(course_id: str, module_id: str, lesson_id: str):
 
 @bp.get("/courses/<course_id>/media/<path:name>")
 def media(course_id: str, name: str):
-    course = _course_or_404(course_id)
+    course = course_or_404(course_id)
     if name not in course.media:
         abort(404)
     response = send_from_directory(course.path / "media", name, max_age=3600)

@@ -1,8 +1,7 @@
 """The words a certificate prints, in the certificate's language."""
 
-from flask_babel import force_locale
+from flask_babel import force_locale, npgettext
 from flask_babel import gettext as _
-from flask_babel import npgettext
 
 
 def certificate_labels(language: str, tutor_count: int = 1) -> dict[str, str]:

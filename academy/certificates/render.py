@@ -13,22 +13,24 @@ from __future__ import annotations
 
 import hashlib
 import io
-import mimetypes
 import re
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
-from .glyphs import FONT_DIR
+import jinja2
+from babel import Locale
+from babel.dates import format_date
+from babel.lists import format_list
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from ..pdf import FONT_DIR, PdfResourceError, html_to_pdf, qr_svg
 from .signing import PAYLOAD_PATTERN, PAYLOAD_PREFIX
 
 DEFAULT_DESIGN_DIR = Path(__file__).resolve().parent / "designs" / "default"
-FONTS_CSS = FONT_DIR / "fonts.css"
 
 #: Bumped when a change here changes the PDFs, so that cached PDFs made with
 #: an older renderer are re-rendered (it is part of design_fingerprint).
@@ -54,11 +56,6 @@ PDF_PAYLOAD_KEY = "AcademyCertificatePayload"
 # on after the signature, so no end boundary.
 _PAYLOAD_IN_TEXT = re.compile(
     rf"{PAYLOAD_PREFIX}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{{86}}")
-
-# WeasyPrint (Pango, fontconfig) is not known to be thread-safe, and a WSGI
-# server renders in threads: one render at a time per process. A render takes
-# about 0.2 s and its PDF is cached by the caller.
-_RENDER_LOCK = threading.Lock()
 
 # HTML lang attribute for a language code, where it is not the code itself.
 _HTML_LANG = {"zh": "zh-Hans"}
@@ -87,10 +84,6 @@ class DesignError(Exception):
     needs, or a resource outside the allowed folders."""
 
 
-class ResourceRefused(ValueError):
-    """The renderer was asked for a URL it may not read."""
-
-
 def render_certificate_pdf(doc: CertificateDocument,
                            design_dir: Path | None = None) -> bytes:
     """Render ``doc`` to PDF bytes with the design in ``design_dir``.
@@ -98,11 +91,6 @@ def render_certificate_pdf(doc: CertificateDocument,
     ``design_dir`` defaults to the shipped design; an organisation can pass
     its own folder. Raises :class:`DesignError` when the design is broken.
     """
-    import jinja2
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import FatalURLFetchingError
-
     design_dir = Path(design_dir or DEFAULT_DESIGN_DIR).resolve()
     for name in ("template.html", "theme.css"):
         if not (design_dir / name).is_file():
@@ -116,40 +104,24 @@ def render_certificate_pdf(doc: CertificateDocument,
     except jinja2.TemplateError as error:
         raise DesignError(f"template.html cannot be rendered: {error}") from error
 
-    url_fetcher = make_url_fetcher(design_dir, doc.organisation_logo)
-    with _RENDER_LOCK:
-        font_config = FontConfiguration()
-        try:
-            stylesheets = [
-                CSS(url=FONTS_CSS.as_uri(), url_fetcher=url_fetcher,
-                    font_config=font_config),
-                CSS(url=(design_dir / "theme.css").as_uri(), url_fetcher=url_fetcher,
-                    font_config=font_config),
-            ]
-            document = HTML(string=html_text, base_url=design_dir.as_uri() + "/",
-                            url_fetcher=url_fetcher).render(
-                stylesheets=stylesheets, font_config=font_config)
-        except FatalURLFetchingError as error:
-            raise DesignError(f"{error} ({error.__cause__})") from error.__cause__
-
-        metadata = document.metadata
-        metadata.title = metadata.title or f"{doc.learner_name} - {doc.course_title}"
-        metadata.description = (
-            f"{doc.organisation_name}: {doc.course_title}, {doc.learner_name}. "
-            f"{doc.code} {doc.verify_url}")
-        metadata.keywords = [doc.code, doc.signed_payload]
-        metadata.custom = {PDF_PAYLOAD_KEY: doc.signed_payload}
-        metadata.lang = html_lang(doc.language)
-        return document.write_pdf(custom_metadata=True)
+    logo = (Path(doc.organisation_logo),) if doc.organisation_logo else ()
+    try:
+        return html_to_pdf(
+            html_text, design_dir, [design_dir / "theme.css"], readable_files=logo,
+            default_title=f"{doc.learner_name} - {doc.course_title}",
+            metadata={
+                "description": f"{doc.organisation_name}: {doc.course_title}, {doc.learner_name}. {doc.code} {doc.verify_url}",
+                "keywords": [doc.code, doc.signed_payload],
+                "lang": html_lang(doc.language),
+                "custom": {PDF_PAYLOAD_KEY: doc.signed_payload},
+            },
+        )
+    except PdfResourceError as error:
+        raise DesignError(str(error)) from error.__cause__
 
 
 def template_context(doc: CertificateDocument) -> dict:
     """The values a design's template.html gets (see docs/certificates.md)."""
-    from babel import Locale
-    from babel.dates import format_date
-    from babel.lists import format_list
-    from markupsafe import Markup
-
     locale = Locale.parse(doc.language.replace("-", "_"))
     logo = Path(doc.organisation_logo).resolve() if doc.organisation_logo else None
     return {
@@ -185,86 +157,8 @@ def qr_text(verify_url: str, signed_payload: str) -> str:
     return f"{verify_url}{separator}p={signed_payload}"
 
 
-def qr_svg(text: str) -> str:
-    """An inline SVG QR code of ``text``, sized by CSS (class ``qr-code``).
-
-    Error correction M (15 % may be damaged) with the standard four-module
-    quiet zone; about version 17 (85 modules) for a typical payload.
-    """
-    import segno
-
-    code = segno.make_qr(text, error="m")
-    return code.svg_inline(border=4, omitsize=True, svgclass="qr-code",
-                           lineclass=None, dark="#000", light="#fff")
-
-
-# -- reading only our own files ---------------------------------------------
-
-def make_url_fetcher(design_dir: Path, logo: Path | None = None):
-    """A WeasyPrint URL fetcher that reads only files inside ``design_dir``
-    or the shipped fonts folder, and the ``logo`` file.
-
-    Anything else (http, data, other paths, ``..`` or symlinks out of the
-    folders) raises :class:`ResourceRefused`, which stops the rendering.
-    """
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    roots = (Path(design_dir).resolve(), FONT_DIR)
-    files = (Path(logo).resolve(),) if logo else ()
-
-    class LocalFilesFetcher(URLFetcher):
-        def __init__(self):
-            super().__init__(fail_on_errors=True)
-
-        def fetch(self, url, headers=None):
-            path = allowed_path(url, roots, files)
-            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            if content_type.startswith("text/"):
-                content_type += "; charset=utf-8"
-            return URLFetcherResponse(url, _read(path), {"Content-Type": content_type})
-
-    return LocalFilesFetcher()
-
-
-def allowed_path(url: str, roots: tuple[Path, ...], files: tuple[Path, ...] = ()) -> Path:
-    """The local file ``url`` names, if it is inside one of ``roots`` or is
-    one of ``files``; otherwise raise :class:`ResourceRefused`."""
-    parts = urlsplit(url)
-    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-        raise ResourceRefused(f"only local files may be read, not {url[:80]}")
-    path = Path(url2pathname(unquote(parts.path))).resolve()
-    allowed = path in files or any(path.is_relative_to(root) for root in roots)
-    if not allowed:
-        raise ResourceRefused(f"{path} is outside the design and font folders")
-    if not path.is_file():
-        raise ResourceRefused(f"{path} does not exist")
-    return path
-
-
-def _read(path: Path) -> bytes:
-    if path.parent == FONT_DIR and path.suffix == ".woff2":
-        stat = path.stat()
-        return _decompressed_font(path, stat.st_mtime_ns, stat.st_size)
-    return path.read_bytes()
-
-
-@lru_cache(maxsize=4)
-def _decompressed_font(path: Path, mtime_ns: int, size: int) -> bytes:
-    """A shipped WOFF2 font as plain OpenType, decompressed once per process
-    (0.3 s each for the Chinese fonts) instead of by WeasyPrint on every
-    render."""
-    from fontTools.ttLib import woff2
-
-    output = io.BytesIO()
-    woff2.decompress(io.BytesIO(path.read_bytes()), output)
-    return output.getvalue()
-
-
 @lru_cache(maxsize=16)
 def _jinja_environment(design_dir: Path):
-    import jinja2
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
     # Sandboxed: an organisation's template can format the values it is
     # given, nothing more.
     return ImmutableSandboxedEnvironment(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -8,17 +8,19 @@ from sqlalchemy import select
 
 from ..access import admin_required
 from ..auth.models import User
-from ..catalog.services import content_language
+from ..content import content_language
 from ..extensions import db
 from ..library import get_library
-from . import bp, services
+from ..messages import message_for
+from ..settings import organisation_name
+from ..web import public_base_url
+from . import services
 from .forms import RevokeForm
 from .labels import certificate_labels
 from .models import Certificate
+from .signing import PayloadInvalid, load_or_create_signing_key, public_key_text
 
-
-def public_base_url() -> str:
-    return current_app.config.get("PUBLIC_URL") or request.host_url
+bp = Blueprint("certificates", __name__)
 
 
 def certificate_language(certificate: Certificate, course, wanted: str | None) -> str:
@@ -46,8 +48,7 @@ def pdf(certificate_id: str):
         if exc.code != "missing-glyphs":
             raise
         current_app.logger.warning("certificate %s: characters without a glyph: %s", certificate.id, exc.details["characters"])
-        flash(_("The certificate cannot be printed: the fonts have no letters for %(characters)s. Please ask the administrator.",
-                characters=exc.details["characters"]), "error")
+        flash(message_for(exc), "error")
         return redirect(url_for("learn.my_learning"))
     filename = f"certificate-{certificate.display_code}-{language}.pdf"
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'})
@@ -62,8 +63,6 @@ def verify_form():
 
 
 def _public_key_text() -> str:
-    from .signing import load_or_create_signing_key, public_key_text
-
     return public_key_text(load_or_create_signing_key(current_app.config["DATA_DIR"]))
 
 
@@ -73,8 +72,6 @@ def verify(code: str):
     payload = request.args.get("p")
     payload_result = None
     if payload:
-        from .signing import PayloadInvalid
-
         try:
             fields = services.verify_offline(payload, _public_key_text())
             payload_result = "valid" if certificate is not None and fields["certificate_id"] == certificate.id \
@@ -108,6 +105,7 @@ def revoke(certificate_id: str):
         flash(_("Please give a reason."), "error")
         return redirect(url_for("certificates.admin_list"))
     services.revoke(certificate, form.reason.data)
+    db.session.commit()
     flash(_("Certificate %(code)s is revoked.", code=certificate.display_code), "info")
     return redirect(url_for("certificates.admin_list"))
 
@@ -122,6 +120,7 @@ def reissue(certificate_id: str):
     if course is None or not form.validate_on_submit():
         flash(_("Please give a reason."), "error")
         return redirect(url_for("certificates.admin_list"))
-    new = services.reissue(certificate, user, course, services.organisation_name(), form.reason.data)
+    new = services.reissue(certificate, user, course, organisation_name(), form.reason.data)
+    db.session.commit()
     flash(_("Certificate %(old)s is replaced by %(new)s.", old=certificate.display_code, new=new.display_code), "info")
     return redirect(url_for("certificates.admin_list"))

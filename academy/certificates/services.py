@@ -1,6 +1,10 @@
 """Issuing, rendering, verifying and revoking certificates.
 
-Plain functions with explicit arguments; the views and the CLI call them."""
+Plain functions with explicit arguments; the views and the CLI call them.
+They flush; the view or command that performs the step commits. A learner
+completing a course does not issue anything here by itself: the view that
+recorded the completion calls :func:`issue_if_eligible` (one explicit call
+from the layer above learning and cohorts, see docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -13,11 +17,19 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..cohorts.attendance import attendance_requirement_met
+from ..cohorts.models import CohortMember
 from ..content import Course
+from ..content.loader import svg_is_unsafe
 from ..domain import DomainError, normalise_code, readable_code
 from ..extensions import db
+from ..learn.services import enrollment_for
+from ..pdf import missing_characters
+from ..settings import organisation_name
 from ..timeutil import utcnow
 from .models import Certificate
+from .render import CertificateDocument, design_fingerprint, render_certificate_pdf
+from .signing import load_or_create_signing_key, sign_payload, verify_payload
 
 CODE_LENGTH = 8
 
@@ -57,30 +69,18 @@ class CohortFacts:
 
 def cohort_facts(user, course_id: str) -> CohortFacts:
     """The learner's cohort for a course (if any) as the certificate needs it."""
-    from ..cohorts import services as cohorts
-    from ..cohorts.models import CohortMember
-
     member = db.session.scalar(select(CohortMember).filter_by(user_id=user.id, course_id=course_id))
     if member is None:
         return CohortFacts()
     cohort = member.cohort
     return CohortFacts(cohort.name, tuple(t.display_name for t in cohort.tutors),
-                       cohorts.attendance_requirement_met(user, course_id))
-
-
-def organisation_name() -> str:
-    """The issuing organisation, as the admin set it in the settings."""
-    from ..auth.services import get_setting
-
-    return get_setting("organisation") or "Academy"
+                       attendance_requirement_met(user, course_id))
 
 
 def issue_if_eligible(user, course: Course, organisation: str | None = None, now=None) -> Certificate | None:
     """Issue the certificate for a completed course, once. Returns the
     active certificate, or None while the learner is not eligible (course
     not complete, no certificate for this course, attendance rule not met)."""
-    from ..learn.services import enrollment_for
-
     existing = active_certificate(user.id, course.id)
     if existing is not None or not course.certificate:
         return existing
@@ -103,12 +103,11 @@ def _issue(user, course: Course, organisation: str, facts: CohortFacts, complete
             cohort_name=facts.name, tutor_names="; ".join(facts.tutors) or None,
             organisation_name=organisation or "Academy", issued_dt=now,
         )
-        db.session.add(certificate)
         try:
-            db.session.commit()
+            with db.session.begin_nested():
+                db.session.add(certificate)
             return certificate
         except IntegrityError:
-            db.session.rollback()
             already = active_certificate(user.id, course.id)
             if already is not None:  # issued meanwhile by another request
                 return already
@@ -120,7 +119,7 @@ def revoke(certificate: Certificate, reason: str, now=None) -> None:
         return
     certificate.revoked_dt = now or utcnow()
     certificate.revoke_reason = reason.strip()[:500] or "—"
-    db.session.commit()
+    db.session.flush()
 
 
 def reissue(certificate: Certificate, user, course: Course, organisation: str, reason: str, now=None) -> Certificate:
@@ -167,14 +166,13 @@ def organisation_logo(data_dir: Path) -> Path | None:
 
 def save_organisation_logo(data_dir: Path, filename: str, data: bytes) -> Path:
     """Keep the logo the admin uploaded (replacing any other); an SVG that
-    could run a script or load from another host is refused (ValueError)."""
-    from ..content.loader import svg_is_unsafe
-
+    could run a script or load from another host is refused
+    (CertificateError "logo-type" / "logo-unsafe")."""
     suffix = Path(filename or "").suffix.lower().replace(".jpeg", ".jpg")
     if suffix not in (".svg", ".png", ".jpg"):
-        raise ValueError("unsupported logo type")
+        raise CertificateError("logo-type")
     if suffix == ".svg" and svg_is_unsafe(data):
-        raise ValueError("unsafe SVG")
+        raise CertificateError("logo-unsafe")
     target = Path(data_dir) / f"organisation-logo{suffix}"
     tmp = target.with_suffix(".upload")
     tmp.write_bytes(data)
@@ -188,10 +186,6 @@ def certificate_pdf(certificate: Certificate, language: str, course_title: str, 
                     verify_base_url: str, data_dir: Path) -> bytes:
     """The PDF, rendered once per language and design and kept in the data
     folder; a changed design (or renderer) renders it again."""
-    from .glyphs import missing_characters
-    from .render import CertificateDocument, design_fingerprint, render_certificate_pdf
-    from .signing import load_or_create_signing_key, sign_payload
-
     design = design_dir(data_dir)
     logo = organisation_logo(data_dir)
     fingerprint = design_fingerprint(design)
@@ -225,6 +219,4 @@ def certificate_pdf(certificate: Certificate, language: str, course_title: str, 
 
 def verify_offline(payload: str, public_key) -> dict:
     """The signed fields of a payload, checked with the public key only."""
-    from .signing import verify_payload
-
     return verify_payload(payload, public_key)

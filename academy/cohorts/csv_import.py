@@ -242,25 +242,26 @@ def import_class(cohort, course, learners: list[NewLearner], now=None) -> list[t
         raise CohortError("course-unavailable")
     now = now or utcnow()
     created = []
+    # A savepoint: the import is all or nothing even inside a larger step.
+    savepoint = db.session.begin_nested()
     try:
         for item in learners:
             password = make_temporary_password()
             try:
                 user = create_user(item.username, password, item.display_name, language=item.language,
-                                   must_change_password=True, commit=False)
+                                   must_change_password=True)
             except AccountError as exc:  # someone took the name since the check
                 raise ClassListError([Problem(item.line, exc.code, {"username": item.username})]) from None
             created.append((user, password))
-        db.session.flush()
         for user, _password in created:
             db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id, course_id=cohort.course_id, joined_dt=now))
-            # Not learning.enroll(): it commits, and this must be all or nothing.
+            # Not learning.enroll(): every row goes in this one savepoint.
             db.session.add(Enrollment(user_id=user.id, course_id=course.id, enrolled_dt=now))
-        db.session.commit()
+        savepoint.commit()
     except ClassListError:
-        db.session.rollback()
+        savepoint.rollback()
         raise
     except IntegrityError:
-        db.session.rollback()
+        savepoint.rollback()
         raise ClassListError([Problem(1, "try-again")]) from None
     return created

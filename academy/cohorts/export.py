@@ -11,7 +11,7 @@ from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
 from ..learn import services as learning
-from .services import Dashboard
+from .reports import Dashboard
 
 # A cell starting with one of these is a formula to a spreadsheet: a name
 # like "=HYPERLINK(...)" must stay text.

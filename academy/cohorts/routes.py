@@ -6,8 +6,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from babel.dates import format_skeleton
 from flask import (
-    Response, abort, current_app, flash, get_template_attribute, redirect, render_template, request, url_for,
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
 )
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
@@ -17,17 +27,22 @@ from wtforms import SelectChoice
 
 from ..access import staff_required
 from ..auth.models import User
-from ..auth.services import self_registration_open
-from ..catalog.services import content_language
+from ..content import content_language
 from ..extensions import db
 from ..i18n import language
 from ..library import get_library
-from . import bp, services
+from ..messages import import_message, message_for
+from ..pdf import qr_svg
+from ..settings import self_registration_open
+from ..web import public_base_url
+from . import attendance as attendance_records
+from . import reports, services
 from .csv_import import ClassListError, import_class, read_class_list
 from .export import attendance_words, cohort_csv, modality_words, status_words
 from .forms import CohortForm, ConfirmForm, ImportForm, JoinForm, SessionForm, openings_form
-from .messages import cohort_message, import_message
-from .sheets import join_url, qr_svg, render_pdf
+from .sheets import join_url, render_sheet_pdf
+
+bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 
 
 # -- helpers ------------------------------------------------------------------------
@@ -58,10 +73,6 @@ def _lesson_titles(course, lang: str) -> dict[str, str]:
         for n, lesson in enumerate(module.lessons, start=1):
             titles[lesson.key] = f"{m}.{n} {lesson.text(lang).title}"
     return titles
-
-
-def _public_url() -> str:
-    return current_app.config.get("PUBLIC_URL") or request.host_url
 
 
 def _confirmed() -> None:
@@ -133,8 +144,9 @@ def new():
                     _chosen_tutors(form), form.pacing.data, form.min_attendance_percent.data,
                     form.join_code_expires_on.data)
             except services.CohortError as exc:
-                flash(cohort_message(exc), "error")
+                flash(message_for(exc), "error")
             else:
+                db.session.commit()
                 flash(_("The cohort “%(name)s” is ready. Its join code is %(code)s.", name=cohort.name,
                         code=services.format_join_code(cohort.join_code)), "info")
                 return redirect(url_for("cohorts.overview", cohort_id=cohort.id))
@@ -156,8 +168,9 @@ def edit(cohort_id: int):
                 form.starts_on.data, form.ends_on.data, _chosen_tutors(form), form.pacing.data,
                 form.min_attendance_percent.data, form.join_code_expires_on.data)
         except services.CohortError as exc:
-            flash(cohort_message(exc), "error")
+            flash(message_for(exc), "error")
         else:
+            db.session.commit()
             flash(_("Saved."), "info")
             return redirect(url_for("cohorts.overview", cohort_id=cohort.id))
     return render_template("cohorts/edit.html", form=form, cohort=cohort), 422 if form.errors else 200
@@ -170,8 +183,8 @@ def overview(cohort_id: int):
     course = get_library().get(cohort.course_id)
     return render_template(
         "cohorts/overview.html", cohort=cohort, course=course, lang=_lang(course) if course else None,
-        members=services.members_of(cohort), sessions=services.sessions_of(cohort),
-        code=services.format_join_code(cohort.join_code), join_link=join_url(_public_url(), cohort.join_code),
+        members=services.members_of(cohort), sessions=attendance_records.sessions_of(cohort),
+        code=services.format_join_code(cohort.join_code), join_link=join_url(public_base_url(), cohort.join_code),
         code_expired=cohort.join_code_expires_on is not None and cohort.join_code_expires_on < services.local_today(),
         modalities=modality_words(), now=services.local_now(),
     )
@@ -183,6 +196,7 @@ def new_code(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     _confirmed()
     code = services.new_join_code(cohort)
+    db.session.commit()
     flash(_("The new join code is %(code)s. The old code no longer works.", code=services.format_join_code(code)), "info")
     return redirect(url_for("cohorts.overview", cohort_id=cohort.id))
 
@@ -193,7 +207,7 @@ def join_sheet(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     course = _course_or_notice(cohort)
     lang = content_language(course, cohort.language)
-    base = _public_url()
+    base = public_base_url()
     link = join_url(base, cohort.join_code)
     code = services.format_join_code(cohort.join_code)
     with force_locale(cohort.language):  # the sheet is for the learners: in the class's language
@@ -202,7 +216,7 @@ def join_sheet(cohort_id: int):
             address=base.rstrip("/") + "/", link=link, qr=qr_svg(link),
             html_lang=language(cohort.language).html_lang, direction=language(cohort.language).direction,
         )
-    pdf = render_pdf(html, title=f"{cohort.name} - {code}")
+    pdf = render_sheet_pdf(html, title=f"{cohort.name} - {code}")
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="join-sheet-{cohort.join_code}.pdf"'})
 
@@ -218,6 +232,7 @@ def openings(cohort_id: int):
     form = openings_form(course.modules, titles, data=current)
     if form.validate_on_submit():
         services.set_module_openings(cohort, course, {m.id: field.data for m, field in form.module_fields})
+        db.session.commit()
         flash(_("The opening dates are saved."), "info")
         return redirect(url_for("cohorts.overview", cohort_id=cohort.id))
     return render_template("cohorts/openings.html", cohort=cohort, course=course, form=form,
@@ -237,13 +252,14 @@ def import_learners(cohort_id: int):
         try:
             learners = read_class_list(form.file.data.read(), cohort.language)
             created = import_class(cohort, course, learners)
+            db.session.commit()
         except ClassListError as exc:
             problems = [import_message(p) for p in exc.problems]
         except services.CohortError as exc:
-            problems = [cohort_message(exc)]
+            problems = [message_for(exc)]
         else:
             return render_template("cohorts/credentials.html", slip_words=slip_words({u.language for u, _p in created}), cohort=cohort, course=course, lang=_lang(course),
-                                   created=created, address=_public_url().rstrip("/") + "/")
+                                   created=created, address=public_base_url().rstrip("/") + "/")
     status = 422 if problems or form.errors else 200
     return render_template("cohorts/import.html", cohort=cohort, form=form, problems=problems), status
 
@@ -257,6 +273,7 @@ def remove_member(cohort_id: int, user_id: int):
     if found is None:
         abort(404)
     services.remove_member(cohort, user_id)
+    db.session.commit()
     flash(_("%(name)s is no longer in this cohort. Their progress is kept.", name=found[1].display_name), "info")
     return redirect(url_for("cohorts.overview", cohort_id=cohort.id))
 
@@ -270,13 +287,14 @@ def sessions(cohort_id: int):
     form = SessionForm()
     if form.validate_on_submit():
         try:
-            services.add_session(cohort, form.starts_dt.data, form.modality.data, form.place.data)
+            attendance_records.add_session(cohort, form.starts_dt.data, form.modality.data, form.place.data)
         except services.CohortError as exc:
-            flash(cohort_message(exc), "error")
+            flash(message_for(exc), "error")
         else:
+            db.session.commit()
             flash(_("The session is on the schedule."), "info")
             return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
-    return render_template("cohorts/sessions.html", cohort=cohort, form=form, sessions=services.sessions_of(cohort),
+    return render_template("cohorts/sessions.html", cohort=cohort, form=form, sessions=attendance_records.sessions_of(cohort),
                            modalities=modality_words(), now=services.local_now()), 422 if form.errors else 200
 
 
@@ -284,9 +302,10 @@ def sessions(cohort_id: int):
 @staff_required
 def delete_session(cohort_id: int, session_id: int):
     cohort = _cohort_or_404(cohort_id)
-    session = services.session_of(cohort, session_id) or abort(404)
+    session = attendance_records.session_of(cohort, session_id) or abort(404)
     _confirmed()
-    services.delete_session(session)
+    attendance_records.delete_session(session)
+    db.session.commit()
     flash(_("The session and its attendance were deleted."), "info")
     return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
 
@@ -295,7 +314,7 @@ def delete_session(cohort_id: int, session_id: int):
 @staff_required
 def attendance(cohort_id: int, session_id: int):
     cohort = _cohort_or_404(cohort_id)
-    session = services.session_of(cohort, session_id) or abort(404)
+    session = attendance_records.session_of(cohort, session_id) or abort(404)
     members = services.members_of(cohort)
     if request.method == "POST":
         _confirmed()
@@ -304,14 +323,15 @@ def attendance(cohort_id: int, session_id: int):
             if key.startswith("status-") and key[7:].isdigit() and value:
                 statuses[int(key[7:])] = value
         try:
-            services.record_attendance(session, statuses)
+            attendance_records.record_attendance(session, statuses)
         except services.CohortError as exc:
-            flash(cohort_message(exc), "error")
+            flash(message_for(exc), "error")
         else:
+            db.session.commit()
             flash(_("Attendance saved."), "info")
             return redirect(url_for("cohorts.attendance", cohort_id=cohort.id, session_id=session.id))
     return render_template("cohorts/attendance.html", cohort=cohort, session=session, members=members,
-                           recorded=services.attendance_for_session(session), modalities=modality_words(),
+                           recorded=attendance_records.attendance_for_session(session), modalities=modality_words(),
                            words=attendance_words())
 
 
@@ -319,9 +339,10 @@ def attendance(cohort_id: int, session_id: int):
 @staff_required
 def everyone_present(cohort_id: int, session_id: int):
     cohort = _cohort_or_404(cohort_id)
-    session = services.session_of(cohort, session_id) or abort(404)
+    session = attendance_records.session_of(cohort, session_id) or abort(404)
     _confirmed()
-    services.mark_everyone_present(session)
+    attendance_records.mark_everyone_present(session)
+    db.session.commit()
     flash(_("Everyone not yet recorded is marked present. Change anyone who is not here."), "info")
     return redirect(url_for("cohorts.attendance", cohort_id=cohort.id, session_id=session.id))
 
@@ -339,7 +360,7 @@ def dashboard(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     course = _course_or_notice(cohort)
     lang = _lang(course)
-    board = services.cohort_dashboard(cohort, course, _inactive_days())
+    board = reports.cohort_dashboard(cohort, course, _inactive_days())
     words = status_words()
     return render_template("cohorts/dashboard.html", cohort=cohort, course=course, lang=lang, board=board,
                            titles=_lesson_titles(course, lang), grid_cells=_grid_cells(board, words))
@@ -366,7 +387,7 @@ def questions(cohort_id: int):
     course = _course_or_notice(cohort)
     lang = _lang(course)
     return render_template("cohorts/questions.html", cohort=cohort, course=course, lang=lang,
-                           report=services.item_analysis(cohort, course), titles=_lesson_titles(course, lang))
+                           report=reports.item_analysis(cohort, course), titles=_lesson_titles(course, lang))
 
 
 @bp.get("/<int:cohort_id>/learners/<int:user_id>")
@@ -374,7 +395,7 @@ def questions(cohort_id: int):
 def learner(cohort_id: int, user_id: int):
     cohort = _cohort_or_404(cohort_id)
     course = _course_or_notice(cohort)
-    report = services.learner_report(cohort, course, user_id)
+    report = reports.learner_report(cohort, course, user_id)
     if report is None:
         abort(404)
     lang = _lang(course)
@@ -387,7 +408,7 @@ def learner(cohort_id: int, user_id: int):
 def export(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
     course = _course_or_notice(cohort)
-    board = services.cohort_dashboard(cohort, course)
+    board = reports.cohort_dashboard(cohort, course)
     body = cohort_csv(board, _lesson_titles(course, _lang(course)))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="cohort-{cohort.id}-progress.csv"'})
@@ -410,8 +431,9 @@ def join():
                 cohort = services.cohort_for_code(form.code.data)
                 services.join_cohort(current_user, cohort, get_library().get(cohort.course_id))
             except services.CohortError as exc:
-                form.code.errors.append(cohort_message(exc))
+                form.code.errors.append(message_for(exc))
             else:
+                db.session.commit()
                 flash(_("Welcome to the cohort “%(name)s”! Your schedule is below.", name=cohort.name), "info")
                 return redirect(url_for("learn.my_learning"))
         return render_template("cohorts/join.html", form=form, can_register=False), 422
@@ -424,7 +446,7 @@ def my_cohorts_global():
     """For "My learning": the signed-in learner's cohorts and schedules."""
     if not current_user.is_authenticated:
         return []
-    return services.my_cohorts(current_user, get_library())
+    return reports.my_cohorts(current_user, get_library())
 
 
 @bp.app_template_global("cohort_join_form")
@@ -436,8 +458,6 @@ def cohort_join_form_global():
 def cohort_when_filter(value) -> str:
     """A session's day and time, in the reader's language and its order of
     parts (a local wall-clock time: never shifted to another time zone)."""
-    from babel.dates import format_skeleton
-
     locale = get_locale()
     day = format_skeleton("yMMMEd", value, locale=locale)
     time = format_skeleton("Hm", value, locale=locale)

@@ -7,9 +7,10 @@ from .loader import DEFAULT_LANGUAGES, load_course, load_library
 from .model import Choice, Course, HtmlPart, Lesson, LessonText, Library, Module, Question, QuestionPart
 from .problems import Problem, Report
 from .questions import QUESTION_TYPES, AnswerError, normalise_text
+from .reading import LessonView, content_language, lesson_view
 
 __all__ = [
     "DEFAULT_LANGUAGES", "load_course", "load_library", "Choice", "Course", "HtmlPart", "Lesson",
     "LessonText", "Library", "Module", "Question", "QuestionPart", "Problem", "Report",
-    "QUESTION_TYPES", "AnswerError", "normalise_text",
+    "QUESTION_TYPES", "AnswerError", "normalise_text", "LessonView", "content_language", "lesson_view",
 ]

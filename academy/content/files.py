@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .problems import Report
-from .yamltext import YMap, YamlProblem, parse_yaml
+from .yamltext import YamlProblem, YMap, parse_yaml
 
 ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 ID_RE = re.compile(rf"^{ID_PATTERN}$")

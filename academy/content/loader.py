@@ -29,7 +29,7 @@ from .markdown import HtmlPart, LinkContext, QuizBlock, render_body
 from .model import Course, CourseText, Lesson, LessonText, Library, Module, ModuleText, QuestionPart, freeze
 from .problems import Report
 from .questions import QUESTION_TYPES, BlockContext, parse_question
-from .yamltext import YMap, YamlProblem, parse_yaml
+from .yamltext import YamlProblem, YMap, parse_yaml
 
 DEFAULT_LANGUAGES = ("en", "vi", "zh", "ar")
 COURSE_KEYS = {"format", "source_language", "languages", "estimated_minutes", "pass_percent", "certificate", "tags"}

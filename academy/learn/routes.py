@@ -1,25 +1,31 @@
+"""Enrolling, answering and "My learning". A view that records a lesson as
+complete then asks the certificates whether the course is now earned: that
+call goes upward on purpose, from the web layer (docs/architecture.md)."""
+
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..catalog.services import lesson_view
 from ..certificates import services as certificates
 from ..cohorts import services as cohorts
+from ..content import lesson_view
+from ..extensions import db
 from ..i18n import language
 from ..library import get_library
-from . import bp, services
-from .messages import ANSWER_MESSAGES, LEARNING_MESSAGES
+from ..messages import answer_problems, message_for
+from ..web import course_or_404, lesson_or_404
+from . import services
+
+bp = Blueprint("learn", __name__)
 
 
 def _course_and_lesson(course_id: str, module_id: str, lesson_id: str):
     """The course and lesson, for a learner whose cohort has opened it."""
-    course = get_library().get(course_id)
-    lesson = course.lesson(module_id, lesson_id) if course else None
-    if lesson is None:
-        abort(404)
+    course = course_or_404(course_id)
+    lesson = lesson_or_404(course, module_id, lesson_id)
     if cohorts.module_opens_on(current_user, course, module_id) is not None:
         abort(403)
     return course, lesson
@@ -35,10 +41,9 @@ def _issue_certificate_if_complete(course) -> None:
 @bp.post("/courses/<course_id>/enroll")
 @login_required
 def enroll(course_id: str):
-    course = get_library().get(course_id)
-    if course is None:
-        abort(404)
+    course = course_or_404(course_id)
     services.enroll(current_user, course)
+    db.session.commit()
     progress = services.course_progress(current_user, course)
     lesson = progress.resume_lesson()
     return redirect(url_for("catalog.lesson", course_id=course.id, module_id=lesson.module_id, lesson_id=lesson.id))
@@ -51,9 +56,10 @@ def done(course_id: str, module_id: str, lesson_id: str):
     try:
         services.mark_done(current_user, course, lesson)
     except services.LearningError as exc:
-        flash(str(LEARNING_MESSAGES[exc.code]), "error")
+        flash(message_for(exc), "error")
         return redirect(url_for("catalog.lesson", course_id=course.id, module_id=module_id, lesson_id=lesson_id))
     _issue_certificate_if_complete(course)
+    db.session.commit()
     _, following = course.neighbours(lesson)
     if following is None:
         return redirect(url_for("catalog.course", course_id=course.id))
@@ -74,22 +80,23 @@ def submit(course_id: str, module_id: str, lesson_id: str):
         attempt, created = services.submit_attempt(current_user, course, lesson, view.text.language, nonce, form)
     except services.LearningError as exc:
         if exc.code != "invalid-answers":
-            flash(str(LEARNING_MESSAGES[exc.code]), "error")
+            flash(message_for(exc), "error")
             return redirect(url_for("catalog.lesson", course_id=course.id, module_id=module_id, lesson_id=lesson_id)), 303
         # Show the lesson again with the learner's answers and what to fix.
-        problems = {qid: str(ANSWER_MESSAGES.get(code, code)) for qid, code in exc.details.items()}
         state = services.visit_lesson(current_user, course, lesson)
+        db.session.commit()
         previous, following = course.neighbours(lesson)
-        flash(str(LEARNING_MESSAGES["invalid-answers"]), "error")
+        flash(message_for(exc), "error")
         return render_template(
             "catalog/lesson.html", course=course, module=course.module(module_id), view=view, text=view.text,
-            previous=previous, following=following, state=state, problems=problems, submitted=form,
+            previous=previous, following=following, state=state, problems=answer_problems(exc), submitted=form,
             attempt_token=token, content_lang=language(view.text.language), lang=view.text.language,
         ), 422
     if not created:
         flash(_("These answers were already saved; here is the result."), "info")
     else:
         _issue_certificate_if_complete(course)
+    db.session.commit()
     return redirect(url_for("learn.attempt", attempt_id=attempt.id), 303)
 
 
@@ -105,6 +112,7 @@ def attempt(attempt_id: int):
         abort(404)
     text = lesson.text(attempt.language)
     state = services.visit_lesson(current_user, course, lesson)
+    db.session.commit()
     _, following = course.neighbours(lesson)
     return render_template(
         "learn/attempt.html", attempt=attempt, course=course, lesson=lesson, text=text, state=state,
@@ -120,5 +128,6 @@ def my_learning():
     for item in progress:  # a certificate held back (e.g. attendance) is issued once eligible
         if item.is_complete:
             certificates.issue_if_eligible(current_user, item.course)
+    db.session.commit()
     held = {c.course_id: c for c in certificates.certificates_of(current_user) if not c.is_revoked}
     return render_template("learn/my.html", progress=progress, certificates=held)

@@ -1,5 +1,6 @@
 """Enrolling, grading and progress: plain functions the views, the CLI and
-the tests call alike. They never touch the request or the session."""
+the tests call alike. They never touch the request or the session, and
+they flush: the view or command that performs the whole step commits."""
 
 from __future__ import annotations
 
@@ -40,19 +41,18 @@ def enroll(user, course: Course, now=None) -> Enrollment:
     existing = enrollment_for(user, course.id)
     if existing is not None:
         return existing
-    enrollment = Enrollment(user_id=user.id, course_id=course.id, enrolled_dt=now or utcnow())
-    db.session.add(enrollment)
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            enrollment = Enrollment(user_id=user.id, course_id=course.id, enrolled_dt=now or utcnow())
+            db.session.add(enrollment)
     except IntegrityError:  # a double click raced us
-        db.session.rollback()
         return enrollment_for(user, course.id)
     return enrollment
 
 
 def set_user_language(user, code: str) -> None:
     user.language = code
-    db.session.commit()
+    db.session.flush()
 
 
 # -- progress -------------------------------------------------------------------
@@ -173,7 +173,7 @@ def visit_lesson(user, course: Course, lesson: Lesson, now=None) -> LessonState:
         progress = _progress_row(user, course.id, lesson.key, now)
         enrollment.last_lesson_key = lesson.key
         enrollment.last_activity_dt = now
-        db.session.commit()
+        db.session.flush()
     used = progress.attempt_count if progress else 0
     left = None if lesson.max_attempts is None else max(lesson.max_attempts - used, 0)
     return LessonState(enrollment, progress, lesson_status(lesson, progress), used, left)
@@ -193,7 +193,7 @@ def mark_done(user, course: Course, lesson: Lesson, now=None) -> LessonProgress:
     enrollment.last_activity_dt = now
     db.session.flush()
     _update_course_completion(user, course, enrollment, now)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -280,6 +280,7 @@ def submit_attempt(user, course: Course, lesson: Lesson, language: str, nonce: s
     if lesson.max_attempts is not None and used >= lesson.max_attempts:
         raise LearningError("no-attempts-left")
     graded = grade(text, form, lesson.source)
+    savepoint = db.session.begin_nested()
     attempt = Attempt(
         token=nonce, user_id=user.id, course_id=course.id, lesson_key=lesson.key, lesson_version=lesson.version,
         language=text.language, answers=graded.answers, results=graded.results, score=graded.score,
@@ -296,9 +297,9 @@ def submit_attempt(user, course: Course, lesson: Lesson, language: str, nonce: s
     try:
         db.session.flush()
         _update_course_completion(user, course, enrollment, now)
-        db.session.commit()
+        savepoint.commit()
     except IntegrityError:  # the same form, sent twice at the same moment
-        db.session.rollback()
+        savepoint.rollback()
         existing = db.session.scalar(select(Attempt).filter_by(token=nonce, user_id=user.id))
         if existing is None:
             raise

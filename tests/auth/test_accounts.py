@@ -9,6 +9,7 @@ from academy.auth import services as accounts
 from academy.auth.models import User
 from academy.extensions import db
 from academy.learn.models import Enrollment
+from academy.settings import set_setting
 
 
 def register(client, **fields):
@@ -117,7 +118,7 @@ def test_a_form_without_its_csrf_token_is_refused(client, make_user):
 
 
 def test_self_registration_can_be_switched_off(client):
-    accounts.set_setting("self_registration", "off")
+    set_setting("self_registration", "off")
     assert client.get("/register").status_code == 404
     assert register(client).status_code == 404
 

@@ -16,8 +16,10 @@ def test_a_tutor_creates_a_cohort_imports_a_class_and_takes_attendance(browser, 
     base_url, app = live_server
     with app.app_context():
         from academy.auth.services import create_user
+        from academy.extensions import db
 
         create_user(username, "tutor password", "Trần Thu Hà", role="tutor", language=language)
+        db.session.commit()
     context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=base_url)
     page = context.new_page()
     page.goto("/login")

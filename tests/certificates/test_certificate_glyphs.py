@@ -3,7 +3,7 @@ import unicodedata
 import pytest
 from fontTools.ttLib import TTFont
 
-from academy.certificates.glyphs import FONT_DIR, SHIPPED_FONTS, missing_characters
+from academy.pdf import FONT_DIR, SHIPPED_FONTS, missing_characters
 
 NAMES = [
     "Margaret O'Hara-Smith",

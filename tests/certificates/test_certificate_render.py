@@ -18,19 +18,17 @@ import pytest
 import segno
 from pypdf import PdfReader, PdfWriter
 
-from academy.certificates.glyphs import missing_characters
 from academy.certificates.render import (
     DEFAULT_DESIGN_DIR,
     DesignError,
-    ResourceRefused,
     design_fingerprint,
     extract_payload_from_pdf,
-    make_url_fetcher,
     qr_text,
     render_certificate_pdf,
     template_context,
 )
 from academy.certificates.signing import verify_payload
+from academy.pdf import ResourceRefused, make_url_fetcher, missing_characters
 
 LANGUAGES = ["en", "vi", "zh", "ar"]
 
@@ -238,29 +236,29 @@ def test_a_file_that_is_not_a_pdf_raises_value_error():
 
 def test_url_fetcher_refuses_http():
     with pytest.raises(ResourceRefused):
-        make_url_fetcher(DEFAULT_DESIGN_DIR).fetch("http://example.org/logo.png")
+        make_url_fetcher([DEFAULT_DESIGN_DIR]).fetch("http://example.org/logo.png")
 
 
 def test_url_fetcher_refuses_a_file_outside_the_design_and_fonts(tmp_path):
     outside = tmp_path / "secret.txt"
     outside.write_text("secret")
     with pytest.raises(ResourceRefused):
-        make_url_fetcher(DEFAULT_DESIGN_DIR).fetch(outside.as_uri())
+        make_url_fetcher([DEFAULT_DESIGN_DIR]).fetch(outside.as_uri())
 
 
 def test_url_fetcher_refuses_climbing_out_of_the_design_folder():
     url = (DEFAULT_DESIGN_DIR.as_uri() + "/../../render.py")
     with pytest.raises(ResourceRefused):
-        make_url_fetcher(DEFAULT_DESIGN_DIR).fetch(url)
+        make_url_fetcher([DEFAULT_DESIGN_DIR]).fetch(url)
 
 
 def test_url_fetcher_reads_the_logo(logo):
-    response = make_url_fetcher(DEFAULT_DESIGN_DIR, logo).fetch(logo.as_uri())
+    response = make_url_fetcher([DEFAULT_DESIGN_DIR], [logo]).fetch(logo.as_uri())
     assert response.read() == logo.read_bytes()
 
 
 def test_url_fetcher_reads_the_design_theme():
-    response = make_url_fetcher(DEFAULT_DESIGN_DIR).fetch(
+    response = make_url_fetcher([DEFAULT_DESIGN_DIR]).fetch(
         (DEFAULT_DESIGN_DIR / "theme.css").as_uri())
     assert b"@page" in response.read()
 

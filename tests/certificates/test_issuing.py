@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from helpers import answers_for
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -12,7 +13,6 @@ from academy.certificates import services as certificates
 from academy.certificates.models import Certificate
 from academy.extensions import db
 from academy.learn import services as learning
-from helpers import answers_for
 
 
 def complete_course(app, user, course):
@@ -198,6 +198,7 @@ def test_a_name_the_fonts_cannot_print_is_refused_with_a_message(client, login, 
 def test_a_cohort_attendance_rule_holds_the_certificate_until_it_is_met(app, client, login, make_user, course):
     from datetime import date, datetime, timedelta
 
+    from academy.cohorts import attendance
     from academy.cohorts import services as cohorts
 
     tutor = make_user("coach", role="tutor", display_name="Lê Văn Tâm")
@@ -205,13 +206,13 @@ def test_a_cohort_attendance_rule_holds_the_certificate_until_it_is_met(app, cli
                                    date.today() + timedelta(days=30), [tutor], min_attendance_percent=80)
     learner = make_user("worker", display_name="Võ Thị Sáu")
     cohorts.join_cohort(learner, cohort, course)
-    session = cohorts.add_session(cohort, datetime.now() - timedelta(days=2), "in-person", "Phòng họp 2")
+    session = attendance.add_session(cohort, datetime.now() - timedelta(days=2), "in-person", "Phòng họp 2")
     complete_course(app, learner, course)
     login(client, learner)
     assert "status-complete" in client.get("/my").get_data(as_text=True)
     assert certificates.active_certificate(learner.id, course.id) is None
 
-    cohorts.record_attendance(session, {learner.id: "present"})
+    attendance.record_attendance(session, {learner.id: "present"})
     client.get("/my")
     certificate = certificates.active_certificate(learner.id, course.id)
     assert certificate.cohort_name == "Xưởng lắp ráp A" and certificate.tutors == ("Lê Văn Tâm",)
@@ -220,7 +221,7 @@ def test_a_cohort_attendance_rule_holds_the_certificate_until_it_is_met(app, cli
 def test_the_admin_uploads_a_logo_that_is_printed_on_certificates(app, client, login, make_user, graduate, course):
     import io as _io
 
-    from academy.auth.services import get_setting
+    from academy.settings import get_setting
 
     logo = b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="#0b5d4b"/></svg>'
     login(client, make_user("boss2", role="admin"))

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from academy.cohorts import services
+from academy.cohorts import attendance
 from academy.cohorts.models import Cohort, CohortMember
 
 COHORT_PAGES = [
@@ -37,7 +37,7 @@ STAFF_PAGES = [("get", "/cohorts/"), ("get", "/cohorts/new"), ("post", "/cohorts
 @pytest.fixture
 def world(cohort, add_learners):
     learner = add_learners(cohort, ["Lê Thị Hoa"])[0]
-    session = services.add_session(cohort, datetime.now() - timedelta(hours=1), "in-person", "Room 1")
+    session = attendance.add_session(cohort, datetime.now() - timedelta(hours=1), "in-person", "Room 1")
     return {"c": cohort.id, "u": learner.id, "s": session.id, "learner": learner}
 
 
@@ -108,7 +108,7 @@ def test_another_tutor_cannot_change_the_join_code(client, login, other_tutor, c
 
 def test_a_session_of_another_cohort_is_not_found_through_ones_own(client, login, tutor, other_tutor, cohort, make_cohort):
     theirs = make_cohort(name="Ben's class", tutors=[other_tutor])
-    session = services.add_session(theirs, datetime.now(), "webinar")
+    session = attendance.add_session(theirs, datetime.now(), "webinar")
     login(client, tutor)
     assert client.get(f"/cohorts/{cohort.id}/sessions/{session.id}/attendance").status_code == 404
 
@@ -142,7 +142,7 @@ def test_every_cohort_form_needs_its_csrf_token(client, login, tutor, world):
     response = client.post(f"/cohorts/{world['c']}/sessions/{world['s']}/attendance",
                            data={f"status-{world['u']}": "present"}, csrf=False)
     assert response.status_code == 400
-    assert services.attendance_for_session(services.session_of(db_cohort(world["c"]), world["s"])) == {}
+    assert attendance.attendance_for_session(attendance.session_of(db_cohort(world["c"]), world["s"])) == {}
 
 
 def test_a_removed_learner_leaves_the_cohort_but_keeps_their_account(client, login, tutor, world):

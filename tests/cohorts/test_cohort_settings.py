@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from academy.cohorts import services
+from academy.cohorts import attendance, services
 from academy.cohorts.models import Cohort
 from academy.extensions import db
 
@@ -76,7 +76,7 @@ def test_switching_to_scheduled_pacing_gives_every_module_a_date(client, signed_
 def test_a_session_time_that_does_not_exist_is_refused(client, signed_in_tutor, cohort):
     response = client.post(f"/cohorts/{cohort.id}/sessions", data={"starts_dt": "2026-02-30T09:00", "modality": "in-person"})
     assert response.status_code == 422
-    assert services.sessions_of(cohort) == []
+    assert attendance.sessions_of(cohort) == []
 
 
 def test_a_bad_opening_date_is_refused(client, signed_in_tutor, make_cohort, course):

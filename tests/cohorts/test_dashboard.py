@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import event, update
 
-from academy.cohorts import services
+from academy.cohorts import attendance, reports
+from academy.cohorts.models import CohortMember
 from academy.extensions import db
 from academy.learn.models import Attempt, Enrollment, LessonProgress
 from academy.timeutil import utcnow
@@ -33,7 +34,7 @@ def busy_cohort(cohort, course, add_learners, count):
     """``count`` learners with progress in every other lesson, an attempt at
     each quiz, and attendance at two sessions."""
     learners = add_learners(cohort, [f"Người học {n}" for n in range(count)])
-    sessions = [services.add_session(cohort, datetime.now() - timedelta(days=d), "in-person") for d in (1, 2)]
+    sessions = [attendance.add_session(cohort, datetime.now() - timedelta(days=d), "in-person") for d in (1, 2)]
     for n, user in enumerate(learners):
         for i, lesson in enumerate(course.lessons):
             if lesson.graded:
@@ -45,7 +46,7 @@ def busy_cohort(cohort, course, add_learners, count):
                 progress(user, course, lesson)
     db.session.commit()
     for session in sessions:
-        services.record_attendance(session, {user.id: "present" for user in learners})
+        attendance.record_attendance(session, {user.id: "present" for user in learners})
     return learners
 
 
@@ -104,7 +105,7 @@ def test_the_summary_averages_the_best_scores_of_those_who_tried(cohort, course,
     progress(mai, course, graded, score=100.0)
     progress(fang, course, graded, score=60.0, complete=False)
     db.session.commit()
-    board = services.cohort_dashboard(cohort, course)
+    board = reports.cohort_dashboard(cohort, course)
     summary = next(item for item in board.graded if item.lesson.key == graded.key)
     assert (summary.attempted, summary.passed, summary.average_score) == (2, 1, 80.0)
 
@@ -114,7 +115,7 @@ def test_learners_without_activity_for_n_days_are_listed(client, signed_in_tutor
     now = utcnow()
     activity(idle, course, now - timedelta(days=10))
     activity(busy, course, now - timedelta(days=1))
-    db.session.execute(update(services.CohortMember).values(joined_dt=now - timedelta(days=20)))
+    db.session.execute(update(CohortMember).values(joined_dt=now - timedelta(days=20)))
     db.session.commit()
     page = client.get(f"/cohorts/{cohort.id}/dashboard").get_data(as_text=True)
     inactive = page.split('id="inactive"', 1)[1].split("<h2>", 1)[0]
@@ -144,8 +145,8 @@ def test_the_learner_page_shows_their_lessons_attempts_and_attendance(client, si
     graded = next(lesson for lesson in course.lessons if lesson.graded)
     answer(mai, graded, correct=False)
     answer(mai, graded)
-    session = services.add_session(cohort, datetime.now() - timedelta(days=1), "in-person", "Room 7")
-    services.record_attendance(session, {mai.id: "absent"})
+    session = attendance.add_session(cohort, datetime.now() - timedelta(days=1), "in-person", "Room 7")
+    attendance.record_attendance(session, {mai.id: "absent"})
     page = client.get(f"/cohorts/{cohort.id}/learners/{mai.id}").get_data(as_text=True)
     assert "Nguyễn Thị Mai" in page
     assert "latest: 100%" in page

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from academy.cohorts import services
+from academy.cohorts import attendance
 
 NAMES = ["Nguyễn Thị Mai", "王芳", "فاطمة الزهراء"]
 
@@ -17,8 +17,8 @@ def export(client, login, tutor, cohort, course, add_learners, answer):
     graded = next(lesson for lesson in course.lessons if lesson.graded)
     answer(mai, graded)
     answer(fang, graded, correct=False)
-    session = services.add_session(cohort, datetime.now() - timedelta(days=1), "in-person", "Room 7")
-    services.record_attendance(session, {mai.id: "present", fang.id: "absent", fatima.id: "excused"})
+    session = attendance.add_session(cohort, datetime.now() - timedelta(days=1), "in-person", "Room 7")
+    attendance.record_attendance(session, {mai.id: "present", fang.id: "absent", fatima.id: "excused"})
     login(client, tutor)
     return client.get(f"/cohorts/{cohort.id}/export.csv")
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from academy.cohorts import services
+from academy.cohorts import reports, services
 
 T0 = datetime(2026, 5, 1, 9, 0)
 
@@ -43,7 +43,7 @@ def report(cohort, course, quiz, make_user, answer):
 
     enroll(outsider, course)
     answer(outsider, quiz, correct=False, now=T0)
-    [first] = [item for item in services.item_analysis(cohort, course) if item.lesson.key == quiz.key]
+    [first] = [item for item in reports.item_analysis(cohort, course) if item.lesson.key == quiz.key]
     return {stats.question_id: stats for stats in first.questions} | {"_learners": first.learners}
 
 

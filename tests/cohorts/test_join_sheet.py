@@ -48,7 +48,7 @@ def test_the_join_sheet_prints_names_in_chinese(client, login, tutor, make_cohor
 def test_the_qr_code_holds_the_join_link(client, login, tutor, cohort):
     from flask import template_rendered
 
-    from academy.cohorts.sheets import qr_svg
+    from academy.pdf import qr_svg
 
     seen = []
 

@@ -63,8 +63,8 @@ def test_answers_to_a_closed_module_are_refused(client, member, course):
     lesson = next(lesson for lesson in course.modules[1].lessons if lesson.graded)
     response = client.post(lesson_url(course, lesson) + "/answers", data=answers_for(lesson.source))
     assert response.status_code == 404  # abort(403) is shown as "not found" by the app's error pages
-    from academy.learn.models import Attempt
     from academy.extensions import db
+    from academy.learn.models import Attempt
 
     assert db.session.query(Attempt).count() == 0
 

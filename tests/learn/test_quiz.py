@@ -4,8 +4,8 @@ import json
 import re
 
 import pytest
-from markupsafe import escape
 from helpers import answers_for, attempt_token, lesson_url
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from academy.extensions import db

@@ -3,7 +3,7 @@
 Run from anywhere, on a Debian machine with ``fonts-noto-core`` and
 ``fonts-noto-cjk`` installed::
 
-    python academy/certificates/fonts/_make_subsets.py
+    python academy/fonts/_make_subsets.py
 
 It reads the fonts under /usr/share/fonts and writes the subsets beside this
 file, overwriting them. The output depends only on the source fonts and the

@@ -1,8 +1,45 @@
-"""Translated messages for the cohort errors a tutor or learner can run into,
-and for each problem a class list can have (always with its line)."""
+"""Every message a person reads about a problem they can fix, in their
+language: one table per domain, and :func:`message_for` to turn any
+:class:`~academy.domain.DomainError` into its sentence. Domain code raises
+codes; only the web layer turns them into words."""
+
+from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from .domain import DomainError
+
+ACCOUNT_MESSAGES = {
+    "bad-username": _l("A username is 2 to 64 letters, digits, dots, hyphens or underscores, without spaces."),
+    "bad-role": _l("Unknown role."),
+    "password-too-short": _l("The password must have at least 8 characters."),
+    "username-taken": _l("This username is already taken. Please choose another."),
+    "bad-credentials": _l("Wrong username or password."),
+    "bad-setup-token": _l("This setup link is not valid any more."),
+}
+
+LEARNING_MESSAGES = {
+    "not-enrolled": _l("Enrol in this course first; then your answers and progress are saved."),
+    "graded-lesson": _l("This lesson is complete when you pass its questions."),
+    "not-graded": _l("This lesson has no questions to answer."),
+    "bad-attempt-id": _l("This form could not be matched to this lesson. Open the lesson again and answer once more."),
+    "no-attempts-left": _l("You have used every attempt for this lesson."),
+    "unknown-question": _l("The form had answers for questions this lesson does not have. Open the lesson again and answer once more."),
+    "invalid-answers": _l("Some answers need your attention; nothing was saved yet."),
+}
+
+ANSWER_MESSAGES = {
+    "unanswered": _l("Please answer this question."),
+    "unknown-option": _l("That choice is not one of the options. Please choose again."),
+    "too-many-values": _l("Please give one answer only."),
+    "not-a-number": _l("Please enter a number, such as 12 or 12.5."),
+    "too-long": _l("This answer is too long."),
+    "bad-position": _l("Please choose a position for every item."),
+    "same-position-twice": _l("Each position can be used once only."),
+    "order-incomplete": _l("Please choose a position for every item."),
+}
 
 COHORT_MESSAGES = {
     "no-code": _l("Please enter the join code your tutor gave you."),
@@ -21,12 +58,40 @@ COHORT_MESSAGES = {
     "not-a-member": _l("That learner is not in this cohort."),
 }
 
+CERTIFICATE_MESSAGES = {
+    "could-not-issue": _l("The certificate could not be issued just now. Please open “My learning” again."),
+    "logo-type": _l("The logo must be a PNG, JPG or SVG file."),
+    "logo-unsafe": _l("This SVG has a script or a link to another host; please use another file."),
+}
 
-def cohort_message(error) -> str:
+_TABLES = (ACCOUNT_MESSAGES, LEARNING_MESSAGES, COHORT_MESSAGES, CERTIFICATE_MESSAGES)
+
+
+def message_for(error: DomainError) -> str:
+    """The sentence for a domain error, in the request's language."""
+    details = error.details
+    if error.code == "locked":
+        minutes = max(1, (details.get("seconds", 60) + 59) // 60)
+        return ngettext(
+            "Too many failed sign-ins. Please wait %(num)d minute and try again.",
+            "Too many failed sign-ins. Please wait %(num)d minutes and try again.",
+            minutes,
+        )
     if error.code == "in-another-cohort":
         return _("You are already in the cohort “%(cohort)s” for this course. Ask your tutor if you need to change.",
-                 cohort=error.details.get("cohort", ""))
-    return str(COHORT_MESSAGES.get(error.code, error.code))
+                 cohort=details.get("cohort", ""))
+    if error.code == "missing-glyphs":
+        return _("The certificate cannot be printed: the fonts have no letters for %(characters)s. Please ask the administrator.",
+                 characters=details.get("characters", ""))
+    for table in _TABLES:
+        if error.code in table:
+            return str(table[error.code])
+    return error.code
+
+
+def answer_problems(error: DomainError) -> dict[str, str]:
+    """For "invalid-answers": question id -> what to fix in that answer."""
+    return {question_id: str(ANSWER_MESSAGES.get(code, code)) for question_id, code in error.details.items()}
 
 
 # One whole sentence per problem, the line number inside it.

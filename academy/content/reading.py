@@ -1,10 +1,11 @@
-"""Choosing what a reader sees of a course in their language."""
+"""Choosing what a reader sees of a course in their language: pure rules
+that the reader, the cohort pages and the certificates share."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..content import Course, Lesson, LessonText
+from .model import Course, Lesson, LessonText
 
 
 def content_language(course: Course, ui_language: str) -> str:

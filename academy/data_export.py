@@ -1,0 +1,46 @@
+"""A person's own data, whole: what "Download my data" gives them. It reads
+every domain's records, so it sits above them all."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from .auth.models import User
+from .certificates.models import Certificate
+from .extensions import db
+from .learn.models import Attempt, Enrollment, LessonProgress
+
+
+def export_user_data(user: User, library=None) -> dict:
+    """Everything recorded about one person, as JSON-able data."""
+    def rows(model):
+        return db.session.scalars(select(model).filter_by(user_id=user.id))
+
+    def iso(value):
+        return value.isoformat() + "Z" if value else None
+
+    return {
+        "account": {
+            "username": user.username, "display_name": user.display_name, "email": user.email,
+            "role": user.role, "language": user.language, "created": iso(user.created_dt),
+        },
+        "enrollments": [
+            {"course": e.course_id, "enrolled": iso(e.enrolled_dt), "completed": iso(e.completed_dt),
+             "last_lesson": e.last_lesson_key} for e in rows(Enrollment)
+        ],
+        "progress": [
+            {"course": p.course_id, "lesson": p.lesson_key, "started": iso(p.started_dt),
+             "completed": iso(p.completed_dt), "best_score": p.best_score, "attempts": p.attempt_count}
+            for p in rows(LessonProgress)
+        ],
+        "attempts": [
+            {"course": a.course_id, "lesson": a.lesson_key, "lesson_version": a.lesson_version, "language": a.language,
+             "answers": a.answers, "results": a.results, "score": a.score, "passed": a.passed, "time": iso(a.created_dt)}
+            for a in rows(Attempt)
+        ],
+        "certificates": [
+            {"code": c.display_code, "course": c.course_id, "name": c.learner_name, "completed": c.completed_on.isoformat(),
+             "issued": iso(c.issued_dt), "revoked": iso(c.revoked_dt), "revoke_reason": c.revoke_reason}
+            for c in rows(Certificate)
+        ],
+    }
