@@ -16,6 +16,7 @@ DEFAULTS = {
     "SECRET_KEY": None,  # default: generated once, kept in the data folder
     "PUBLIC_URL": None,  # where certificates point; default: the request's host
     "CONTENT_RELOAD_SECONDS": 10,  # how often the courses folder is checked for edits
+    "SQLITE_SYNCHRONOUS": "FULL",  # FULL: a power cut loses no committed answer; NORMAL is faster, may lose the last commits
     "SELF_REGISTRATION": True,
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_SECONDS": 300,
@@ -25,7 +26,9 @@ DEFAULTS = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": 12 * 3600,  # a learner may keep a lesson open for a shift
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
-    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # also waitress's request body limit
+    "SERVER_CONNECTION_LIMIT": 500,  # open connections waitress keeps (academy serve)
+    "SERVER_CHANNEL_TIMEOUT": 30,  # seconds a connection may send nothing before it is closed
     "BABEL_DEFAULT_LOCALE": "en",
 }
 

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError
+
+from .extensions import db
+
+# What the 500 page falls back to when even the template cannot be shown
+# (the database is gone, a template is broken): plain, in the four languages.
+PLAIN_SERVER_ERROR = (
+    "Something went wrong on the server. Your earlier answers are saved; please try again in a minute.\n"
+    "Máy chủ gặp sự cố. Các câu trả lời trước của bạn vẫn được lưu; vui lòng thử lại sau một phút.\n"
+    "服务器出错了。你之前的答案已保存；请一分钟后再试。\n"
+    "حدث خطأ في الخادم. إجاباتك السابقة محفوظة؛ يُرجى المحاولة مرة أخرى بعد دقيقة.\n"
+)
 
 # Everything a page loads comes from this server; nothing else is allowed.
 CONTENT_SECURITY_POLICY = (
@@ -35,7 +46,17 @@ def init_app(app) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        return render_template("errors/500.html"), 500
+        # The failed request may have left the session mid-transaction: roll
+        # it back first, or showing the page (which loads the user) fails too.
+        try:
+            db.session.rollback()
+        except Exception:  # the connection itself is gone
+            current_app.logger.exception("rolling back after an error failed")
+        try:
+            return render_template("errors/500.html"), 500
+        except Exception:
+            current_app.logger.exception("the error page could not be shown")
+            return PLAIN_SERVER_ERROR, 500, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.after_request
     def security_headers(response):

@@ -30,16 +30,18 @@ DEFAULT_LANGUAGE = "en"
 
 
 def select_locale() -> str:
-    """Explicit choice (the account's, else the one remembered in the session),
-    then the browser's Accept-Language, then English."""
+    """The choice made on this device (the language switch, kept in the
+    session), then the account's language, then the browser's
+    Accept-Language, then English. Signing in sets the session's choice to
+    the account's language."""
     if "forced_locale" in g:
         return g.forced_locale
-    user_language = getattr(current_user, "language", None) if current_user else None
-    if user_language in LANGUAGES:
-        return user_language
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
+    user_language = getattr(current_user, "language", None) if current_user else None
+    if user_language in LANGUAGES:
+        return user_language
     return request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT_LANGUAGE)
 
 

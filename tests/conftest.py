@@ -45,7 +45,10 @@ def app(tmp_path, migrated_db, app_config):
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     shutil.copy(migrated_db, data_dir / "academy.sqlite3")
-    config = {"TESTING": True, "DATA_DIR": str(data_dir), "SECRET_KEY": "test-secret", **app_config}
+    # NORMAL: the tests commit thousands of times and need no protection
+    # from a power cut; tests/test_app.py checks the box's default is FULL.
+    config = {"TESTING": True, "DATA_DIR": str(data_dir), "SECRET_KEY": "test-secret", "SQLITE_SYNCHRONOUS": "NORMAL",
+              **app_config}
     app = create_app(config)
     app.test_client_class = CsrfClient
     with app.app_context():

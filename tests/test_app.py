@@ -43,6 +43,21 @@ def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(app):
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
 
 
+def test_sqlite_syncs_every_commit_to_disk_by_default_so_a_power_cut_loses_no_answer(tmp_path):
+    from academy.extensions import db
+
+    app = create_app({"DATA_DIR": str(tmp_path)})
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_an_unknown_synchronous_setting_is_refused_at_start(tmp_path):
+    import pytest
+
+    with pytest.raises(ValueError, match="SQLITE_SYNCHRONOUS"):
+        create_app({"DATA_DIR": str(tmp_path), "SQLITE_SYNCHRONOUS": "OFF"})
+
+
 def test_the_migrations_match_the_models(app):
     """A model changed without a migration would be lost on upgrade."""
     from alembic.autogenerate import compare_metadata

@@ -30,7 +30,9 @@ class AccountError(DomainError):
     """Something the person can fix; ``code`` picks the translated message."""
 
 
-def _hash(password: str) -> str:
+def hash_password(password: str) -> str:
+    """The stored form of a password. Slow on purpose (scrypt): a step that
+    hashes many (a class import) does it before taking the write lock."""
     return generate_password_hash(password, method=PASSWORD_HASH_METHOD)
 
 
@@ -49,7 +51,10 @@ def check_password_strength(password: str) -> None:
 
 
 def create_user(username: str, password: str, display_name: str = "", role: str = "learner",
-                language: str = "en", email: str | None = None, must_change_password: bool = False) -> User:
+                language: str = "en", email: str | None = None, must_change_password: bool = False,
+                *, password_hash: str | None = None) -> User:
+    """A new account. ``password_hash``: ``password`` already hashed with
+    :func:`hash_password` (a class import does it beforehand)."""
     username = normalise_username(username)
     if not USERNAME_RE.match(username):
         raise AccountError("bad-username")
@@ -63,7 +68,7 @@ def create_user(username: str, password: str, display_name: str = "", role: str 
     display_name = unicodedata.normalize("NFC", display_name.strip()) or username
     user = User(
         username=username, display_name=display_name[:200], email=(email or None), role=role,
-        language=language, password_hash=_hash(password), must_change_password=must_change_password,
+        language=language, password_hash=password_hash or hash_password(password), must_change_password=must_change_password,
     )
     db.session.add(user)
     db.session.flush()
@@ -130,7 +135,7 @@ _DUMMY_HASH = generate_password_hash(secrets.token_hex(8))
 
 def change_password(user: User, new_password: str) -> None:
     check_password_strength(new_password)
-    user.password_hash = _hash(new_password)
+    user.password_hash = hash_password(new_password)
     user.must_change_password = False
     user.login_version += 1
     db.session.flush()
@@ -139,7 +144,7 @@ def change_password(user: User, new_password: str) -> None:
 def reset_password(user: User, temporary_password: str | None = None) -> str:
     """Give a learner a temporary password they must change at next sign-in."""
     temporary = temporary_password or make_temporary_password()
-    user.password_hash = _hash(temporary)
+    user.password_hash = hash_password(temporary)
     user.must_change_password = True
     user.login_version += 1
     db.session.flush()

@@ -6,7 +6,6 @@ from flask_login import current_user
 
 from ..cohorts import services as cohorts
 from ..content import content_language, lesson_view
-from ..extensions import db
 from ..i18n import LANGUAGES, language
 from ..learn import services as learning
 from ..library import get_library
@@ -32,10 +31,9 @@ def index():
 def set_language(code: str):
     if code not in LANGUAGES:
         abort(404)
+    # This device's choice, kept in the session cookie: a GET writes nothing
+    # to the database. The account's own language is set on the Account page.
     session["lang"] = code
-    if current_user.is_authenticated:
-        learning.set_user_language(current_user, code)
-        db.session.commit()
     return redirect(safe_next(request.args.get("next"), url_for("catalog.index")))
 
 
@@ -58,15 +56,16 @@ def lesson(course_id: str, module_id: str, lesson_id: str):
     if opens_on is not None:
         return render_template("catalog/not_open.html", course=course, module=course.module(module_id),
                                lang=view.text.language, opens_on=opens_on), 403
-    state = token = None
+    state = token = visit_url = None
     if current_user.is_authenticated:
-        state = learning.visit_lesson(current_user, course, lesson)
-        db.session.commit()
+        state = learning.lesson_state(current_user, course, lesson)
         if state.can_attempt and lesson.graded:
             token = learning.new_attempt_token(current_app.config["SECRET_KEY"], current_user, course, lesson)
+        if learning.needs_visit_record(state, lesson):
+            visit_url = url_for("learn.visit", course_id=course.id, module_id=module_id, lesson_id=lesson_id)
     return render_template(
         "catalog/lesson.html", course=course, module=course.module(module_id), view=view, text=view.text,
-        previous=previous, following=following, state=state, attempt_token=token,
+        previous=previous, following=following, state=state, attempt_token=token, visit_url=visit_url,
         content_lang=language(view.text.language), lang=view.text.language,
     )
 

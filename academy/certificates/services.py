@@ -17,12 +17,14 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..auth.models import User
 from ..cohorts.attendance import attendance_requirement_met
 from ..cohorts.models import CohortMember
 from ..content import Course
 from ..content.loader import svg_is_unsafe
 from ..domain import DomainError, normalise_code, readable_code
 from ..extensions import db
+from ..learn.models import Enrollment
 from ..learn.services import enrollment_for
 from ..pdf import missing_characters
 from ..settings import organisation_name
@@ -91,6 +93,27 @@ def issue_if_eligible(user, course: Course, organisation: str | None = None, now
     if not facts.attendance_met:
         return None
     return _issue(user, course, organisation or organisation_name(), facts, enrollment.completed_dt.date(), now or utcnow())
+
+
+def issue_held_certificates(cohort, course: Course | None, now=None) -> list[Certificate]:
+    """Issue the certificates a cohort's attendance rule was holding back,
+    for members who completed the course and now meet it. Called by the
+    views that change attendance, sessions or the rule; returns the new ones."""
+    if course is None or not course.certificate:
+        return []
+    waiting = db.session.scalars(
+        select(User).join(CohortMember, CohortMember.user_id == User.id)
+        .join(Enrollment, (Enrollment.user_id == User.id) & (Enrollment.course_id == course.id))
+        .outerjoin(Certificate, (Certificate.user_id == User.id) & (Certificate.course_id == course.id)
+                   & Certificate.revoked_dt.is_(None))
+        .where(CohortMember.cohort_id == cohort.id, Enrollment.completed_dt.is_not(None), Certificate.id.is_(None))
+    ).all()
+    issued = []
+    for user in waiting:
+        certificate = issue_if_eligible(user, course, now=now)
+        if certificate is not None:
+            issued.append(certificate)
+    return issued
 
 
 def _issue(user, course: Course, organisation: str, facts: CohortFacts, completed_on, now) -> Certificate:

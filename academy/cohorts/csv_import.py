@@ -19,13 +19,20 @@ import io
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
-from ..auth.services import USERNAME_RE, AccountError, create_user, make_temporary_password, normalise_username
+from ..auth.services import (
+    USERNAME_RE,
+    AccountError,
+    create_user,
+    hash_password,
+    make_temporary_password,
+    normalise_username,
+)
 from ..extensions import db
 from ..i18n import LANGUAGES
 from ..learn.models import Enrollment
@@ -67,6 +74,8 @@ class NewLearner:
     username: str
     language: str
     username_generated: bool = False
+    first_password: str = ""  # set by give_first_passwords
+    password_hash: str = ""
 
 
 # -- reading the file -------------------------------------------------------------
@@ -234,25 +243,38 @@ def _exists(username: str) -> bool:
 
 # -- creating the accounts ----------------------------------------------------------
 
+def give_first_passwords(learners: list[NewLearner]) -> list[NewLearner]:
+    """A first password for each learner, hashed. Hashing is the slow part
+    (scrypt, about 0.1 s each): it is done before the import takes the
+    database's write lock, so that learners answering meanwhile never wait."""
+    prepared = []
+    for item in learners:
+        password = make_temporary_password()
+        prepared.append(replace(item, first_password=password, password_hash=hash_password(password)))
+    return prepared
+
+
 def import_class(cohort, course, learners: list[NewLearner], now=None) -> list[tuple[User, str]]:
-    """Create every account (with a first password to change at first sign-in),
-    put it in the cohort and enrol it in the course: all in one transaction.
-    Returns (user, first password) pairs; the passwords are not kept."""
+    """Create every account (with its first password, to change at first
+    sign-in), put it in the cohort and enrol it in the course: all or
+    nothing. ``learners`` come from :func:`give_first_passwords`. Returns
+    (user, first password) pairs; the passwords are not kept."""
     if course is None or course.id != cohort.course_id:
         raise CohortError("course-unavailable")
+    if any(not item.password_hash for item in learners):
+        raise ValueError("give_first_passwords() first: hashing must not happen under the write lock")
     now = now or utcnow()
     created = []
     # A savepoint: the import is all or nothing even inside a larger step.
     savepoint = db.session.begin_nested()
     try:
         for item in learners:
-            password = make_temporary_password()
             try:
-                user = create_user(item.username, password, item.display_name, language=item.language,
-                                   must_change_password=True)
+                user = create_user(item.username, item.first_password, item.display_name, language=item.language,
+                                   must_change_password=True, password_hash=item.password_hash)
             except AccountError as exc:  # someone took the name since the check
                 raise ClassListError([Problem(item.line, exc.code, {"username": item.username})]) from None
-            created.append((user, password))
+            created.append((user, item.first_password))
         for user, _password in created:
             db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id, course_id=cohort.course_id, joined_dt=now))
             # Not learning.enroll(): every row goes in this one savepoint.

@@ -27,6 +27,7 @@ from wtforms import SelectChoice
 
 from ..access import staff_required
 from ..auth.models import User
+from ..certificates.services import issue_held_certificates, issue_if_eligible
 from ..content import content_language
 from ..extensions import db
 from ..i18n import language
@@ -37,7 +38,7 @@ from ..settings import self_registration_open
 from ..web import public_base_url
 from . import attendance as attendance_records
 from . import reports, services
-from .csv_import import ClassListError, import_class, read_class_list
+from .csv_import import ClassListError, give_first_passwords, import_class, read_class_list
 from .export import attendance_words, cohort_csv, modality_words, status_words
 from .forms import CohortForm, ConfirmForm, ImportForm, JoinForm, SessionForm, openings_form
 from .sheets import join_url, render_sheet_pdf
@@ -170,6 +171,7 @@ def edit(cohort_id: int):
         except services.CohortError as exc:
             flash(message_for(exc), "error")
         else:
+            issue_held_certificates(cohort, get_library().get(cohort.course_id))
             db.session.commit()
             flash(_("Saved."), "info")
             return redirect(url_for("cohorts.overview", cohort_id=cohort.id))
@@ -251,6 +253,10 @@ def import_learners(cohort_id: int):
     if form.validate_on_submit():
         try:
             learners = read_class_list(form.file.data.read(), cohort.language)
+            # End the request's transaction (and its write lock) while the
+            # passwords are hashed: learners' answers keep landing meanwhile.
+            db.session.commit()
+            learners = give_first_passwords(learners)
             created = import_class(cohort, course, learners)
             db.session.commit()
         except ClassListError as exc:
@@ -273,6 +279,9 @@ def remove_member(cohort_id: int, user_id: int):
     if found is None:
         abort(404)
     services.remove_member(cohort, user_id)
+    course = get_library().get(cohort.course_id)
+    if course is not None:  # out of the cohort, out of its attendance rule
+        issue_if_eligible(found[1], course)
     db.session.commit()
     flash(_("%(name)s is no longer in this cohort. Their progress is kept.", name=found[1].display_name), "info")
     return redirect(url_for("cohorts.overview", cohort_id=cohort.id))
@@ -305,6 +314,7 @@ def delete_session(cohort_id: int, session_id: int):
     session = attendance_records.session_of(cohort, session_id) or abort(404)
     _confirmed()
     attendance_records.delete_session(session)
+    issue_held_certificates(cohort, get_library().get(cohort.course_id))
     db.session.commit()
     flash(_("The session and its attendance were deleted."), "info")
     return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
@@ -327,6 +337,7 @@ def attendance(cohort_id: int, session_id: int):
         except services.CohortError as exc:
             flash(message_for(exc), "error")
         else:
+            issue_held_certificates(cohort, get_library().get(cohort.course_id))
             db.session.commit()
             flash(_("Attendance saved."), "info")
             return redirect(url_for("cohorts.attendance", cohort_id=cohort.id, session_id=session.id))
@@ -342,6 +353,7 @@ def everyone_present(cohort_id: int, session_id: int):
     session = attendance_records.session_of(cohort, session_id) or abort(404)
     _confirmed()
     attendance_records.mark_everyone_present(session)
+    issue_held_certificates(cohort, get_library().get(cohort.course_id))
     db.session.commit()
     flash(_("Everyone not yet recorded is marked present. Change anyone who is not here."), "info")
     return redirect(url_for("cohorts.attendance", cohort_id=cohort.id, session_id=session.id))

@@ -38,6 +38,29 @@ def _interface_addresses() -> set[str]:
     return found
 
 
+def server_options(config, threads: int) -> dict:
+    """waitress settings for a LAN of phones (docs/operations.md says why).
+
+    - A request body larger than the app accepts is refused from its
+      headers, before a byte of it is stored (waitress would otherwise
+      buffer a half-sent 900 MB body to disk).
+    - A class of 50 phones keeps about 6 connections each: 500 connections,
+      watched with poll() (select() stops at 1,024 descriptors).
+    - A connection that sends nothing for 30 s is closed, checked every 10 s,
+      so that a hundred idle or half-open connections from one host do not
+      hold every place for long.
+    """
+    return {
+        "threads": threads,
+        "ident": "Academy",
+        "max_request_body_size": int(config["MAX_CONTENT_LENGTH"]),
+        "connection_limit": int(config["SERVER_CONNECTION_LIMIT"]),
+        "channel_timeout": int(config["SERVER_CHANNEL_TIMEOUT"]),
+        "cleanup_interval": 10,
+        "asyncore_use_poll": True,
+    }
+
+
 def lan_addresses() -> list[str]:
     """This machine's addresses that another device on the LAN can reach."""
     found = _interface_addresses()
@@ -78,7 +101,7 @@ def serve_command(host: str, port: int, threads: int, no_migrate: bool):
     db.session.commit()
     if token:
         click.echo(f"No administrator yet. Create one (this link works once): {addresses[-1]}setup/{token}")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="Academy")
+    waitress.serve(app, host=host, port=port, **server_options(app.config, threads))
 
 
 @click.command("backup")

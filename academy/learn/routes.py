@@ -49,6 +49,17 @@ def enroll(course_id: str):
     return redirect(url_for("catalog.lesson", course_id=course.id, module_id=lesson.module_id, lesson_id=lesson.id))
 
 
+@bp.post("/courses/<course_id>/<module_id>/<lesson_id>/visit")
+@login_required
+def visit(course_id: str, module_id: str, lesson_id: str):
+    """Sent by the lesson page's script (static/js/visit.js): the GET that
+    shows a lesson writes nothing."""
+    course, lesson = _course_and_lesson(course_id, module_id, lesson_id)
+    services.record_visit(current_user, course, lesson)
+    db.session.commit()
+    return "", 204
+
+
 @bp.post("/courses/<course_id>/<module_id>/<lesson_id>/done")
 @login_required
 def done(course_id: str, module_id: str, lesson_id: str):
@@ -83,8 +94,7 @@ def submit(course_id: str, module_id: str, lesson_id: str):
             flash(message_for(exc), "error")
             return redirect(url_for("catalog.lesson", course_id=course.id, module_id=module_id, lesson_id=lesson_id)), 303
         # Show the lesson again with the learner's answers and what to fix.
-        state = services.visit_lesson(current_user, course, lesson)
-        db.session.commit()
+        state = services.lesson_state(current_user, course, lesson)
         previous, following = course.neighbours(lesson)
         flash(message_for(exc), "error")
         return render_template(
@@ -111,8 +121,7 @@ def attempt(attempt_id: int):
     if lesson is None:
         abort(404)
     text = lesson.text(attempt.language)
-    state = services.visit_lesson(current_user, course, lesson)
-    db.session.commit()
+    state = services.lesson_state(current_user, course, lesson)
     _, following = course.neighbours(lesson)
     return render_template(
         "learn/attempt.html", attempt=attempt, course=course, lesson=lesson, text=text, state=state,
@@ -125,9 +134,5 @@ def attempt(attempt_id: int):
 def my_learning():
     library = get_library()
     progress = services.my_learning(current_user, library)
-    for item in progress:  # a certificate held back (e.g. attendance) is issued once eligible
-        if item.is_complete:
-            certificates.issue_if_eligible(current_user, item.course)
-    db.session.commit()
     held = {c.course_id: c for c in certificates.certificates_of(current_user) if not c.is_revoked}
     return render_template("learn/my.html", progress=progress, certificates=held)

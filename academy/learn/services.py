@@ -50,11 +50,6 @@ def enroll(user, course: Course, now=None) -> Enrollment:
     return enrollment
 
 
-def set_user_language(user, code: str) -> None:
-    user.language = code
-    db.session.flush()
-
-
 # -- progress -------------------------------------------------------------------
 
 def _progress_rows(user, course_id: str) -> dict[str, LessonProgress]:
@@ -63,10 +58,18 @@ def _progress_rows(user, course_id: str) -> dict[str, LessonProgress]:
 
 
 def _progress_row(user, course_id: str, lesson_key: str, now) -> LessonProgress:
+    """The learner's row for a lesson, created on first use. Two requests
+    creating it at once (two tabs) meet the unique key: the loser reads the
+    winner's row."""
     row = db.session.scalar(select(LessonProgress).filter_by(user_id=user.id, course_id=course_id, lesson_key=lesson_key))
-    if row is None:
-        row = LessonProgress(user_id=user.id, course_id=course_id, lesson_key=lesson_key, started_dt=now)
-        db.session.add(row)
+    if row is not None:
+        return row
+    try:
+        with db.session.begin_nested():
+            row = LessonProgress(user_id=user.id, course_id=course_id, lesson_key=lesson_key, started_dt=now)
+            db.session.add(row)
+    except IntegrityError:
+        row = db.session.scalar(select(LessonProgress).filter_by(user_id=user.id, course_id=course_id, lesson_key=lesson_key))
     return row
 
 
@@ -164,19 +167,36 @@ class LessonState:
         return self.enrolled and (self.attempts_left is None or self.attempts_left > 0)
 
 
-def visit_lesson(user, course: Course, lesson: Lesson, now=None) -> LessonState:
-    """Remember that an enrolled learner opened a lesson (for "Continue")."""
-    now = now or utcnow()
+def lesson_state(user, course: Course, lesson: Lesson) -> LessonState:
+    """What a learner has done in a lesson: read only, for showing a page."""
     enrollment = enrollment_for(user, course.id)
     progress = None
     if enrollment is not None:
-        progress = _progress_row(user, course.id, lesson.key, now)
-        enrollment.last_lesson_key = lesson.key
-        enrollment.last_activity_dt = now
-        db.session.flush()
+        progress = db.session.scalar(
+            select(LessonProgress).filter_by(user_id=user.id, course_id=course.id, lesson_key=lesson.key))
     used = progress.attempt_count if progress else 0
     left = None if lesson.max_attempts is None else max(lesson.max_attempts - used, 0)
     return LessonState(enrollment, progress, lesson_status(lesson, progress), used, left)
+
+
+def needs_visit_record(state: LessonState, lesson: Lesson) -> bool:
+    """Whether opening this lesson changes what "Continue" points to (or
+    starts the lesson): only then does the page ask to record the visit."""
+    return state.enrolled and (state.progress is None or state.enrollment.last_lesson_key != lesson.key)
+
+
+def record_visit(user, course: Course, lesson: Lesson, now=None) -> LessonState:
+    """Remember that an enrolled learner opened a lesson (for "Continue" and
+    the tutor's dashboard). Called from a POST the lesson page sends, never
+    from the GET that shows the lesson."""
+    now = now or utcnow()
+    enrollment = enrollment_for(user, course.id)
+    if enrollment is not None:
+        _progress_row(user, course.id, lesson.key, now)
+        enrollment.last_lesson_key = lesson.key
+        enrollment.last_activity_dt = now
+        db.session.flush()
+    return lesson_state(user, course, lesson)
 
 
 def mark_done(user, course: Course, lesson: Lesson, now=None) -> LessonProgress:
@@ -265,10 +285,15 @@ def submit_attempt(user, course: Course, lesson: Lesson, language: str, nonce: s
     """Record one graded attempt. Returns (attempt, created): the same form
     sent twice returns the first attempt and records nothing new."""
     now = now or utcnow()
+    # One learner's submissions for a course go one at a time: the
+    # enrolment row is locked (PostgreSQL; on SQLite the request's
+    # BEGIN IMMEDIATE already serialises writers), so that twenty copies of
+    # one form record one attempt and max_attempts holds under parallel posts.
+    enrollment = db.session.scalar(
+        select(Enrollment).filter_by(user_id=user.id, course_id=course.id).with_for_update())
     existing = db.session.scalar(select(Attempt).filter_by(token=nonce, user_id=user.id))
     if existing is not None:
         return existing, False
-    enrollment = enrollment_for(user, course.id)
     if enrollment is None:
         raise LearningError("not-enrolled")
     if not lesson.graded:

@@ -159,3 +159,52 @@ def test_a_server_error_shows_a_page_in_the_reader_language_without_a_trace(tmp_
     page = response.get_data(as_text=True)
     assert response.status_code == 500
     assert 'lang="ar" dir="rtl"' in page and "secret internals" not in page and "Traceback" not in page
+
+
+def signed_in_app_with_a_broken_view(tmp_path, migrated_db, view):
+    """A non-testing app (errors become 500 pages) with a view that fails
+    mid-transaction, and a client signed in as a learner."""
+    import shutil
+
+    from academy import create_app
+    from academy.auth.services import create_user
+    from academy.extensions import db
+
+    shutil.copy(migrated_db, tmp_path / "academy.sqlite3")
+    app = create_app({"DATA_DIR": str(tmp_path), "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False})
+    app.add_url_rule("/boom", "boom", view, methods=["POST"])
+    with app.app_context():
+        create_user("minh", "a long password", "Lý Văn Minh", language="vi")
+        db.session.commit()
+    client = app.test_client()
+    assert client.post("/login", data={"username": "minh", "password": "a long password"}).status_code == 302
+    return app, client
+
+
+def test_a_database_error_mid_request_still_shows_the_error_page_and_the_next_request_works(tmp_path, migrated_db):
+    from academy.auth.models import User
+    from academy.extensions import db
+
+    def duplicate_user():
+        db.session.add(User(username="minh", display_name="again", password_hash="x"))
+        db.session.flush()  # IntegrityError: the session needs a rollback before any other query
+
+    _app, client = signed_in_app_with_a_broken_view(tmp_path, migrated_db, duplicate_user)
+    response = client.post("/boom")
+    assert response.status_code == 500
+    assert 'lang="vi"' in response.get_data(as_text=True)  # the page, with the signed-in learner's language
+    assert client.get("/my").status_code == 200
+
+
+def test_an_error_page_that_cannot_be_shown_falls_back_to_plain_text(tmp_path, migrated_db, monkeypatch):
+    from academy import errors
+
+    def failing_template(*args, **kwargs):
+        raise RuntimeError("the template is broken too")
+
+    _app, client = signed_in_app_with_a_broken_view(tmp_path, migrated_db, lambda: 1 / 0)
+    monkeypatch.setattr(errors, "render_template", failing_template)
+    response = client.post("/boom")
+    assert response.status_code == 500
+    assert "Your earlier answers are saved" in response.get_data(as_text=True)
+    assert "the template is broken" not in response.get_data(as_text=True)
