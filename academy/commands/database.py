@@ -24,7 +24,8 @@ from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
-from ..ops.backups import BackupRefused
+from ..ops.backups import BackupRefused, backup_dir, sqlite_path
+from ..ops.files import give_to_data_dir_owner
 from ..ops.running import server_running
 from ..setup import NewerSchema, UpgradeFailed, schema_state, upgrade_database
 
@@ -57,6 +58,11 @@ def ensure_schema(app, migrate: bool = True) -> None:
         backup = upgrade_database(app)
     except (UpgradeFailed, BackupRefused, SQLAlchemyError, OSError) as exc:
         raise click.ClickException(f"the database could not be upgraded: {_first_line(exc)}") from None
+    database = sqlite_path(app)
+    data_dir = app.config["DATA_DIR"]
+    give_to_data_dir_owner(data_dir, database, database.with_name(database.name + "-wal"),
+                           database.with_name(database.name + "-shm"), data_dir / "secret_key", backup_dir(app),
+                           *([backup] if backup else []))
     if state.empty:
         click.echo(f"created the database in {app.config['DATA_DIR']}", err=True)
     else:

@@ -60,7 +60,8 @@ def serve_command(host: str, port: int, threads: int, no_migrate: bool):
     """Run Academy with the production server (waitress)."""
     app = current_app._get_current_object()
     # Held while serving: `academy restore` refuses to run under a live server.
-    if not ServeLock(app.config["DATA_DIR"]).acquire() and SHARED_LOCKS:
+    app.extensions["academy.serve_lock"] = lock = ServeLock(app.config["DATA_DIR"])
+    if not lock.acquire() and SHARED_LOCKS:
         raise click.ClickException("a restore is running on this data folder; start Academy when it has finished")
     if no_migrate:
         ensure_schema(app, migrate=False)

@@ -36,6 +36,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ..extensions import db
+from .files import give_to_data_dir_owner
 
 DATABASE_NAME = "academy.sqlite3"
 MANIFEST_NAME = "academy-backup.json"
@@ -106,6 +107,24 @@ def _private_dir(path: Path) -> Path:
     except OSError:  # a folder the admin made, owned by someone else: leave it
         pass
     return path
+
+
+def remove_leftovers(directory: Path, older_than: float = 3600) -> None:
+    """Temporary files of a backup that was cut off (the server stopped, the
+    power went) are removed once they are an hour old."""
+    if not directory.is_dir():
+        return
+    for path in directory.iterdir():
+        if path.name.startswith((".academy-backup-", ".academy-")) and (path.is_dir() or path.name.endswith(".tmp")):
+            try:
+                if time.time() - path.stat().st_mtime <= older_than:
+                    continue
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+            except OSError:
+                continue
 
 
 def copy_database(source: Path, target: Path) -> None:
@@ -217,6 +236,7 @@ def create_backup(app, destination: Path, now: datetime | None = None, suffix: s
                     archive.add(path, name, recursive=False, filter=_owner_only)
 
         _write_privately(target, write)
+    give_to_data_dir_owner(data_dir, target.parent, target)
     return target
 
 
@@ -270,6 +290,7 @@ def rotate(directory: Path, keep: int) -> list[Path]:
     doomed = [path for _, path in backups[: max(len(backups) - max(keep, 1), 0)]]
     for path in doomed:
         path.unlink(missing_ok=True)
+    remove_leftovers(directory)
     return doomed
 
 
@@ -508,4 +529,7 @@ def restore_backup(app, source: Path, known_revisions: set[str], now: datetime |
             os.replace(unpacked, target)
             os.chmod(target, 0o600 if name in SECRET_FILES else 0o644)
             report.restored_files.append(name)
+        give_to_data_dir_owner(data_dir, database, *(data_dir / name for name in report.restored_files),
+                               *{data_dir / name.split("/")[0] for name in report.restored_files if "/" in name},
+                               *report.kept_aside)
     return report

@@ -18,6 +18,8 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from urllib.parse import unquote
 
+from .files import give_to_data_dir_owner
+
 HIDDEN = "[hidden]"
 _SECRET_PARAMETER = re.compile(r"^(p|.*(token|code|password|secret|key|session).*)$", re.IGNORECASE)
 _SECRET_PATHS = re.compile(r"^(/setup/|/verify/)[^/?]+")
@@ -33,6 +35,7 @@ def log_dir(app) -> Path:
 
 def _rotating_handler(path: Path, app, formatter: str) -> RotatingFileHandler:
     path.parent.mkdir(parents=True, exist_ok=True)
+    give_to_data_dir_owner(app.config["DATA_DIR"], path.parent)  # made by `sudo academy ...`: still the server's
     handler = RotatingFileHandler(path, maxBytes=int(app.config["LOG_MAX_BYTES"]),
                                   backupCount=int(app.config["LOG_BACKUPS"]), encoding="utf-8", delay=True)
     handler.setFormatter(logging.Formatter(formatter))

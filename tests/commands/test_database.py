@@ -123,3 +123,17 @@ def test_an_unreachable_database_is_one_line_too(tmp_path):
                     DATABASE_URL=f"postgresql+psycopg://nobody@/academy?host={tmp_path}&connect_timeout=2")
     assert result.exit_code == 1 and result.output.startswith("Error: the database cannot be opened")
     assert len(result.output.strip().splitlines()) == 1 and time.monotonic() - started < 30
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root can hand files to another user")
+def test_sudo_academy_users_create_leaves_the_new_database_to_the_user_academy_runs_as(tmp_path):
+    import pwd
+
+    nobody = pwd.getpwnam("nobody")
+    box = tmp_path / "box"
+    box.mkdir()
+    os.chown(box, nobody.pw_uid, nobody.pw_gid)
+    result = academy(box, "users", "create", "admin", "--role", "admin", input=PASSWORD)
+    assert result.returncode == 0, result.stderr
+    for name in ("academy.sqlite3", "secret_key", "logs"):
+        assert (box / name).stat().st_uid == nobody.pw_uid, name

@@ -119,15 +119,16 @@ def test_a_backup_taken_while_learners_answer_is_consistent(app, library, tmp_pa
     writer = threading.Thread(target=learners_answer)
     writer.start()
     made = []
+    deadline = time.monotonic() + 120
     try:
-        while len(made) < 5:
+        while len(made) < 5 and writer.is_alive() and time.monotonic() < deadline:
             if len(written) > 3 * len(made):
                 made.append(backups.create_backup(app, tmp_path / "backups", datetime(2026, 11, 24, 10, len(made))))
             time.sleep(0.01)
     finally:
         stop.set()
         writer.join()
-    assert len(written) > 12 and db.session.get(type(user), user_id)
+    assert len(made) == 5 and len(written) > 12 and db.session.get(type(user), user_id)
     counts = []
     for archive_path in made:
         unpacked = tmp_path / archive_path.name
@@ -391,3 +392,36 @@ def test_file_modes_of_a_restore_keep_the_keys_private(app, tmp_path):
     assert run(fresh, "restore", str(made)).exit_code == 0
     assert stat.S_IMODE((new_box / "secret_key").stat().st_mode) == 0o600
     assert stat.S_IMODE((new_box / "academy.sqlite3").stat().st_mode) == 0o600
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root can hand files to another user")
+def test_a_restore_run_by_root_leaves_the_files_to_the_user_academy_runs_as(app, tmp_path):
+    import pwd
+
+    read_or_create_secret(app.config["DATA_DIR"] / "secret_key")
+    made = backups.create_backup(app, tmp_path)
+    nobody = pwd.getpwnam("nobody")
+    new_box = tmp_path / "new-box"
+    new_box.mkdir()
+    os.chown(new_box, nobody.pw_uid, nobody.pw_gid)
+    fresh = create_app({"DATA_DIR": str(new_box), "TESTING": True})
+    assert run(fresh, "restore", str(made)).exit_code == 0
+    for name in ("academy.sqlite3", "secret_key"):
+        assert (new_box / name).stat().st_uid == nobody.pw_uid
+
+
+def test_the_leftovers_of_a_backup_cut_off_are_cleared_by_the_next_rotation(app, tmp_path):
+    directory = tmp_path / "rotating"
+    directory.mkdir()
+    stale = directory / ".academy-backup-abc123"
+    stale.mkdir()
+    half = directory / ".academy-20261124-021500.tar.gz.x1y2.tmp"
+    half.write_bytes(b"half a backup")
+    fresh_leftover = directory / ".academy-backup-now"
+    fresh_leftover.mkdir()
+    an_hour_ago = time.time() - 3700
+    for path in (stale, half):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    backups.create_backup(app, directory)
+    backups.rotate(directory, 14)
+    assert not stale.exists() and not half.exists() and fresh_leftover.exists()
