@@ -14,9 +14,11 @@ from .commands import COMMANDS
 from .config import load_config
 from .extensions import babel, csrf, login_manager
 from .learn.routes import bp as learn_bp
+from .ops import logs
+from .ops.routes import bp as ops_bp
 from .paths import resource
 
-BLUEPRINTS = (catalog_bp, auth_bp, learn_bp, admin_bp, cohorts_bp, certificates_bp)
+BLUEPRINTS = (catalog_bp, auth_bp, learn_bp, admin_bp, cohorts_bp, certificates_bp, ops_bp)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -30,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     library.init_app(app)
     errors.init_app(app)
+    logs.init_app(app)
     for command in COMMANDS:
         app.cli.add_command(command)
     for blueprint in BLUEPRINTS:

@@ -30,6 +30,15 @@ DEFAULTS = {
     "SERVER_CONNECTION_LIMIT": 500,  # open connections waitress keeps (academy serve)
     "SERVER_CHANNEL_TIMEOUT": 30,  # seconds a connection may send nothing before it is closed
     "BABEL_DEFAULT_LOCALE": "en",
+    # Running for months (docs/deploy.md): backups, logs, health.
+    "BACKUP_DIR": None,  # default: DATA_DIR/backups
+    "BACKUP_KEEP": 14,  # daily backups kept; 0: academy serve takes none
+    "BACKUP_INTERVAL_HOURS": 24,
+    "LOG_DIR": None,  # default: DATA_DIR/logs (access.log, academy.log)
+    "LOG_TO_FILES": True,
+    "LOG_MAX_BYTES": 10 * 1024 * 1024,  # a log file rotates at this size...
+    "LOG_BACKUPS": 5,  # ...and this many old ones are kept
+    "HEALTH_MIN_FREE_MB": 500,  # /healthz fails below this much free disk in the data folder
 }
 
 

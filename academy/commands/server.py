@@ -1,11 +1,9 @@
-"""Running the box: serving, and copying the database while it serves."""
+"""Running the box: serving."""
 
 from __future__ import annotations
 
 import socket
-import sqlite3
 import struct
-from pathlib import Path
 
 import click
 import waitress
@@ -14,7 +12,10 @@ from flask.cli import with_appcontext
 
 from ..auth.services import issue_setup_token
 from ..extensions import db
+from ..ops.backups import DailyBackups, sqlite_path
+from ..ops.running import SHARED_LOCKS, ServeLock
 from ..setup import upgrade_database
+from .database import ensure_schema
 
 try:
     import fcntl
@@ -81,11 +82,21 @@ def lan_addresses() -> list[str]:
 def serve_command(host: str, port: int, threads: int, no_migrate: bool):
     """Run Academy with the production server (waitress)."""
     app = current_app._get_current_object()
-    if not no_migrate:
+    # Held while serving: `academy restore` refuses to run under a live server.
+    app.extensions["academy.serve_lock"] = lock = ServeLock(app.config["DATA_DIR"])
+    if not lock.acquire() and SHARED_LOCKS:
+        raise click.ClickException("a restore is running on this data folder; start Academy when it has finished")
+    if no_migrate:
+        ensure_schema(app, migrate=False)
+    else:
         try:
-            upgrade_database(app)
+            backup = upgrade_database(app)
         except Exception as exc:  # report the cause plainly; never start half-upgraded
             raise click.ClickException(f"the database could not be upgraded, so Academy did not start: {exc}") from None
+        if backup is not None:
+            click.echo(f"Upgraded the database; the database as it was is in {backup}")
+    if sqlite_path(app) is not None and int(app.config["BACKUP_KEEP"]) > 0:
+        DailyBackups(app).start()
     library = app.extensions["academy.library"].get()
     click.echo(f"Courses: {len(library.courses)} served from {app.config['COURSES_DIR']}"
                + (f"; refused (see the log or 'academy check'): {', '.join(library.refused)}" if library.refused else ""))
@@ -102,22 +113,3 @@ def serve_command(host: str, port: int, threads: int, no_migrate: bool):
     if token:
         click.echo(f"No administrator yet. Create one (this link works once): {addresses[-1]}setup/{token}")
     waitress.serve(app, host=host, port=port, **server_options(app.config, threads))
-
-
-@click.command("backup")
-@click.argument("destination", type=click.Path(path_type=Path, dir_okay=False))
-@with_appcontext
-def backup_command(destination: Path):
-    """Copy the SQLite database to DESTINATION while Academy keeps running
-    (SQLite's online backup: a consistent copy, even mid-write)."""
-    if db.engine.dialect.name != "sqlite":
-        raise click.ClickException("for PostgreSQL use pg_dump; this command copies the SQLite database")
-    if destination.exists():
-        raise click.ClickException(f"{destination} exists; choose a new file name")
-    source = sqlite3.connect(db.engine.url.database)
-    target = sqlite3.connect(destination)
-    with target:
-        source.backup(target)
-    target.close()
-    source.close()
-    click.echo(f"copied {db.engine.url.database} to {destination}")

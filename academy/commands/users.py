@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from ..auth.services import AccountError, create_user
 from ..extensions import db
+from .database import needs_database
 
 # The shell speaks English: these are for the admin at the console.
 _ACCOUNT_PROBLEMS = {
@@ -29,6 +30,7 @@ def users_group():
 @click.option("--language", default="en", show_default=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of a prompt.")
 @with_appcontext
+@needs_database
 def users_create_command(username, role, display_name, language, password_stdin):
     """Create an account; the password is asked for (or read from stdin)."""
     if password_stdin or not sys.stdin.isatty():
