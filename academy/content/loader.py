@@ -18,12 +18,15 @@ from .files import (
     REPOSITORY_FILES,
     Document,
     check_keys,
+    entry_problem,
     int_field,
     is_ignored,
+    read_regular_file,
     read_text,
     short_hash,
     split_front_matter,
     text_field,
+    walk_files,
 )
 from .markdown import HtmlPart, LinkContext, QuizBlock, render_body
 from .model import Course, CourseText, Lesson, LessonText, Library, Module, ModuleText, QuestionPart, freeze
@@ -37,6 +40,19 @@ LESSON_KEYS = {"title", "minutes", "pass_percent", "max_attempts", "source_hash"
 MODULE_KEYS = {"title", "source_hash"}
 COURSE_TEXT_KEYS = {"title", "summary", "source_hash"}
 _SVG_ACTIVE = re.compile(rb"<\s*script\b|<\s*foreignObject\b|\bon[a-z]+\s*=|(?:href|src)\s*=\s*[\"'](?:https?:)?//", re.IGNORECASE)
+# A document type or entity declaration: entities can expand a small file to
+# gigabytes ("billion laughs") or read other files (external entities).
+_SVG_DECLARATIONS = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+# The encoding an XML declaration names, and those in which every ASCII
+# byte still means its ASCII character (so that the searches above see what
+# a parser sees). Any other (EBCDIC, UTF-7...) is refused.
+_XML_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
+_ASCII_COMPATIBLE = re.compile(rb"(?:utf-?8|(?:us-)?ascii|iso[-_]?8859[-_]?\d{1,2}|latin-?\d|(?:windows|cp)-?125\d)", re.IGNORECASE)
+_WIDE_ENCODINGS = ("utf-32", "utf-16", "utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be")
+SVG_ACTIVE_PROBLEM = "this SVG has a script, an event handler, a foreignObject or a link to another host; draw it without them"
+SVG_DECLARATION_PROBLEM = (
+    "this SVG has a document type (<!DOCTYPE) or entity (<!ENTITY) declaration, which can make it expand to "
+    "gigabytes when it is drawn; delete that part at the top of the file, or export it again as plain SVG")
 
 
 @dataclass
@@ -76,7 +92,14 @@ def load_library(courses_dir: Path, languages=DEFAULT_LANGUAGES, root: Path | No
         report.error(courses_dir, None, "the courses folder does not exist")
         return Library(problems=tuple(report.problems))
     for course_dir in sorted(courses_dir.iterdir()):
-        if not course_dir.is_dir() or is_ignored(course_dir):
+        if is_ignored(course_dir):
+            continue
+        problem = entry_problem(course_dir)
+        if problem is not None:  # a link is never followed, even to a whole course
+            report.error(course_dir, None, problem)
+            refused.append(course_dir.name)
+            continue
+        if not course_dir.is_dir():
             continue
         mark = len(report.problems)
         course = load_course(course_dir, report, languages)
@@ -122,8 +145,12 @@ def load_course(course_dir: Path, report: Report, languages=DEFAULT_LANGUAGES) -
 
 def _read_settings(course_dir: Path, report: Report, known_languages) -> CourseSettings | None:
     path = course_dir / "course.yml"
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         report.error(path, None, "course.yml is missing; every course folder needs one (see the authoring guide)")
+        return None
+    problem = entry_problem(path)
+    if problem is not None:
+        report.error(path, None, problem)
         return None
     text = read_text(path, report)
     if text is None:
@@ -206,6 +233,10 @@ def _scan_layout(course_dir: Path, settings: CourseSettings, report: Report, kno
     for entry in sorted(course_dir.iterdir()):
         if is_ignored(entry) or entry.name == "course.yml" or entry.name in REPOSITORY_FILES:
             continue
+        problem = entry_problem(entry)
+        if problem is not None:
+            report.error(entry, None, problem)
+            continue
         if entry.is_dir() and entry.name == "media":
             media.extend(_scan_media(entry, report))
             continue
@@ -240,19 +271,54 @@ def _scan_layout(course_dir: Path, settings: CourseSettings, report: Report, kno
     return course_texts, modules, media
 
 
+def svg_problem(data: bytes) -> str | None:
+    """Why an SVG must never be served or printed, or None when it may be:
+    a script, an event handler, a foreignObject or a link to another host;
+    a document type or entity declaration; an encoding that would hide
+    either from this check.
+
+    A file with NUL bytes is not UTF-8 (XML allows no NUL character): it is
+    checked as each UTF-16 and UTF-32 reading it decodes as, since that is
+    what an XML parser would detect."""
+    if b"\0" in data:
+        texts = []
+        for encoding in _WIDE_ENCODINGS:
+            try:
+                texts.append(data.decode(encoding).encode("utf-8"))
+            except UnicodeDecodeError:
+                continue
+        if not texts:
+            return "this SVG is neither UTF-8 nor UTF-16 text; save it as UTF-8"
+    else:
+        declared = _XML_ENCODING.match(data)
+        if declared and not _ASCII_COMPATIBLE.fullmatch(declared.group(1).strip()):
+            name = declared.group(1).decode("ascii", "replace")
+            return f'this SVG declares the encoding "{name}", which Academy cannot check; save it as UTF-8'
+        texts = [data]
+    for text in texts:
+        if _SVG_DECLARATIONS.search(text):
+            return SVG_DECLARATION_PROBLEM
+        if _SVG_ACTIVE.search(text):
+            return SVG_ACTIVE_PROBLEM
+    return None
+
+
 def svg_is_unsafe(data: bytes) -> bool:
-    """An SVG with a script, an event handler, a foreignObject or a link to
-    another host: never served or printed."""
-    return _SVG_ACTIVE.search(data) is not None
+    """True when :func:`svg_problem` finds a reason to refuse the SVG."""
+    return svg_problem(data) is not None
 
 
 def _scan_media(media_dir: Path, report: Report) -> list[str]:
     names = []
-    for path in sorted(media_dir.rglob("*")):
-        if not path.is_file() or any(is_ignored(p) for p in path.relative_to(media_dir).parts):
-            continue
-        if path.suffix.lower() == ".svg" and svg_is_unsafe(path.read_bytes()):
-            report.error(path, None, "this SVG has a script, an event handler, a foreignObject or a link to another host; draw it without them")
+    for path in walk_files(media_dir, report):
+        if path.suffix.lower() == ".svg":
+            try:
+                problem = svg_problem(read_regular_file(path))
+            except OSError as exc:
+                problem = f"cannot read the file: {exc.strerror}"
+            if problem is not None:
+                report.error(path, None, problem)
+                continue
         names.append(path.relative_to(media_dir).as_posix())
     return names
 
@@ -260,6 +326,10 @@ def _scan_media(media_dir: Path, report: Report) -> list[str]:
 def _scan_module(module: ModuleFiles, settings: CourseSettings, report: Report, known_languages) -> None:
     for entry in sorted(module.path.iterdir()):
         if is_ignored(entry) or entry.name in REPOSITORY_FILES:
+            continue
+        problem = entry_problem(entry)
+        if problem is not None:
+            report.error(entry, None, problem)
             continue
         if entry.is_dir() or entry.suffix != ".md":
             report.error(entry, None, "unexpected entry in a module folder; modules hold module.<language>.md and lesson files")
@@ -313,7 +383,7 @@ class _CourseBuilder:
         stated = meta.get("source_hash")
         if lang == self.source or not stated:
             return
-        current = short_hash(source_path.read_bytes())
+        current = short_hash(read_regular_file(source_path))
         if str(stated) != current:
             self.report.warning(
                 path, meta.key_lines.get("source_hash"),
@@ -403,7 +473,7 @@ class _CourseBuilder:
             minutes=int_field(meta, "minutes", source_path, self.report, 1, 10_000),
             pass_percent=self.settings.pass_percent if pass_percent is None else pass_percent,
             max_attempts=int_field(meta, "max_attempts", source_path, self.report, 1, 1_000),
-            version=short_hash(source_path.read_bytes()),
+            version=short_hash(read_regular_file(source_path)),
             source_language=self.source,
             texts=freeze(texts),
         )
@@ -470,8 +540,10 @@ class _CourseBuilder:
 def _course_version(course_dir: Path) -> str:
     """A hash over every file the course is made of: changes when any does."""
     digest = hashlib.sha1()
-    for path in sorted(course_dir.rglob("*")):
-        relative = path.relative_to(course_dir)
-        if path.is_file() and not any(is_ignored(p) for p in relative.parts):
-            digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in walk_files(course_dir):  # links and special files: reported by the scan, never read
+        try:
+            data = read_regular_file(path)
+        except OSError:
+            continue
+        digest.update(path.relative_to(course_dir).as_posix().encode() + b"\0" + data + b"\0")
     return digest.hexdigest()[:12]
