@@ -27,6 +27,7 @@ from babel.lists import format_list
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from ..content.loader import svg_problem
 from ..pdf import FONT_DIR, PdfResourceError, html_to_pdf, qr_svg
 from .signing import PAYLOAD_PATTERN, PAYLOAD_PREFIX
 
@@ -84,6 +85,23 @@ class DesignError(Exception):
     needs, or a resource outside the allowed folders."""
 
 
+class UnsafeLogo(DesignError):
+    """The organisation logo is an SVG that must not be drawn (a script, a
+    link to another host, entity declarations...)."""
+
+
+def logo_problem(logo: Path | None) -> str | None:
+    """Why the organisation logo must not be printed, or None. A logo saved
+    before a check existed (or put in the data folder by hand) is checked
+    here again, on every render."""
+    if logo is None or Path(logo).suffix.lower() != ".svg":
+        return None
+    try:
+        return svg_problem(Path(logo).read_bytes())
+    except OSError as error:
+        return f"cannot read it: {error.strerror}"
+
+
 def render_certificate_pdf(doc: CertificateDocument,
                            design_dir: Path | None = None) -> bytes:
     """Render ``doc`` to PDF bytes with the design in ``design_dir``.
@@ -104,6 +122,9 @@ def render_certificate_pdf(doc: CertificateDocument,
     except jinja2.TemplateError as error:
         raise DesignError(f"template.html cannot be rendered: {error}") from error
 
+    problem = logo_problem(doc.organisation_logo)
+    if problem is not None:
+        raise UnsafeLogo(f"the organisation logo {doc.organisation_logo} is not printed: {problem}")
     logo = (Path(doc.organisation_logo),) if doc.organisation_logo else ()
     try:
         return html_to_pdf(

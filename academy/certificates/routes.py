@@ -45,9 +45,13 @@ def pdf(certificate_id: str):
         data = services.certificate_pdf(certificate, language, title, certificate_labels(language, len(certificate.tutors)),
                                         public_base_url(), current_app.config["DATA_DIR"])
     except services.CertificateError as exc:
-        if exc.code != "missing-glyphs":
+        if exc.code == "missing-glyphs":
+            current_app.logger.warning("certificate %s: characters without a glyph: %s", certificate.id, exc.details["characters"])
+        elif exc.code == "unsafe-logo":
+            current_app.logger.error("certificate %s: %s; upload the logo again on the settings page", certificate.id,
+                                     exc.details["reason"])
+        else:
             raise
-        current_app.logger.warning("certificate %s: characters without a glyph: %s", certificate.id, exc.details["characters"])
         flash(message_for(exc), "error")
         return redirect(url_for("learn.my_learning"))
     filename = f"certificate-{certificate.display_code}-{language}.pdf"

@@ -28,7 +28,7 @@ from ..pdf import missing_characters
 from ..settings import organisation_name
 from ..timeutil import utcnow
 from .models import Certificate
-from .render import CertificateDocument, design_fingerprint, render_certificate_pdf
+from .render import CertificateDocument, UnsafeLogo, design_fingerprint, render_certificate_pdf
 from .signing import load_or_create_signing_key, sign_payload, verify_payload
 
 CODE_LENGTH = 8
@@ -208,7 +208,10 @@ def certificate_pdf(certificate: Certificate, language: str, course_title: str, 
         signed_payload=payload, organisation_name=certificate.organisation_name, labels=labels,
         organisation_logo=logo, cohort_name=certificate.cohort_name, tutor_names=certificate.tutors,
     )
-    pdf = render_certificate_pdf(document, design)
+    try:
+        pdf = render_certificate_pdf(document, design)
+    except UnsafeLogo as error:  # saved before the upload was checked, or put there by hand
+        raise CertificateError("unsafe-logo", reason=str(error)) from error
     cache.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
     with os.fdopen(fd, "wb") as handle:
