@@ -3,6 +3,9 @@ safe redirect targets, the address printed on paper."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from flask import abort, current_app, request
 
 from .content import Course, Lesson
@@ -23,11 +26,27 @@ def lesson_or_404(course: Course, module_id: str, lesson_id: str) -> Lesson:
     return lesson
 
 
+# What a browser's URL parser (WHATWG) does before it reads a URL: leading
+# and trailing C0 controls and spaces go, tabs and newlines anywhere go, and a
+# backslash counts as a slash. "/\t/evil.example" is "//evil.example" to it.
+_C0_CONTROLS_AND_SPACE = "".join(chr(code) for code in range(0x21))
+_TAB_AND_NEWLINES = re.compile("[\t\n\r]")
+_CONTROLS = re.compile("[\x00-\x1f\x7f]")
+
+
 def safe_next(target: str | None, default: str) -> str:
-    """Only a path on this server: never an open redirect."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """A redirect target from the request, if it is a path on this server
+    once read the way a browser reads it (the normalised path is returned);
+    otherwise ``default``. Never an open redirect."""
+    if not target:
         return default
-    return target
+    path = _TAB_AND_NEWLINES.sub("", target.strip(_C0_CONTROLS_AND_SPACE)).replace("\\", "/")
+    if not path.startswith("/") or path.startswith("//") or _CONTROLS.search(path):
+        return default
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc:
+        return default
+    return path
 
 
 def public_base_url() -> str:
