@@ -14,7 +14,7 @@ DEFAULTS = {
     "DATA_DIR": None,  # default: the Flask instance folder
     "DATABASE_URL": None,  # default: SQLite in the data folder
     "SECRET_KEY": None,  # default: generated once, kept in the data folder
-    "PUBLIC_URL": None,  # where certificates point; default: the request's host
+    "PUBLIC_URL": None,  # where certificates point; default: the address `academy serve` chose (web.public_base_url)
     "CONTENT_RELOAD_SECONDS": 10,  # how often the courses folder is checked for edits
     "SELF_REGISTRATION": True,
     "LOGIN_MAX_FAILURES": 5,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, request
+from flask import abort, current_app
 
 from .content import Course, Lesson
 from .library import get_library
@@ -49,6 +49,24 @@ def safe_next(target: str | None, default: str) -> str:
     return path
 
 
+#: The address printed when neither PUBLIC_URL nor the address `academy
+#: serve` chose is known (Academy runs under a WSGI server of the admin's).
+DEFAULT_PUBLIC_URL = "http://localhost:8080/"
+
+
 def public_base_url() -> str:
-    """The address printed on certificates, join sheets and slips."""
-    return current_app.config.get("PUBLIC_URL") or request.host_url
+    """The address printed on certificates, join sheets and slips: the
+    configured PUBLIC_URL (ACADEMY_PUBLIC_URL), else the address `academy
+    serve` chose at start (SERVE_URL), else :data:`DEFAULT_PUBLIC_URL`.
+
+    Never the request's Host header: the client chooses it, and what is
+    printed (and cached) is read by everyone afterwards."""
+    app = current_app
+    address = app.config.get("PUBLIC_URL") or app.config.get("SERVE_URL")
+    if address:
+        return address
+    if not app.extensions.get("academy.public_url_warned"):
+        app.extensions["academy.public_url_warned"] = True
+        app.logger.warning("no public address is configured: certificates and join sheets print %s; "
+                           "set ACADEMY_PUBLIC_URL to the address learners open", DEFAULT_PUBLIC_URL)
+    return DEFAULT_PUBLIC_URL

@@ -8,6 +8,7 @@ from the layer above learning and cohorts, see docs/architecture.md)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import uuid
@@ -191,6 +192,8 @@ def certificate_pdf(certificate: Certificate, language: str, course_title: str, 
     fingerprint = design_fingerprint(design)
     if logo is not None:
         fingerprint += f"-{logo.stat().st_mtime_ns:x}"
+    # The address printed on it too: a changed PUBLIC_URL renders it again.
+    fingerprint += "-" + hashlib.sha256(verify_base_url.encode()).hexdigest()[:8]
     cache = Path(data_dir) / "certificates" / certificate.id / f"{language}-{fingerprint}.pdf"
     if cache.is_file():
         return cache.read_bytes()
