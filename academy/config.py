@@ -54,7 +54,7 @@ def read_or_create_secret(path: Path) -> str:
     so that nobody is signed out by an upgrade."""
     if path.is_file():
         return path.read_text(encoding="ascii").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data folder: owner only
     secret = secrets.token_hex(32)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -78,3 +78,16 @@ def test_serve_says_which_address_certificates_print(app, monkeypatch):
     app.config["PUBLIC_URL"] = "https://academy.example.org/"
     output, _url = serve_and_record(app, monkeypatch)
     assert "Certificates and join sheets point at https://academy.example.org/" in output
+
+
+def test_a_backup_is_readable_by_the_owner_only(app, tmp_path):
+    import os
+    import stat
+
+    previous = os.umask(0o022)
+    try:
+        result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "backup.sqlite3")])
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(os.stat(tmp_path / "backup.sqlite3").st_mode) == 0o600

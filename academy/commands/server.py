@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..auth.services import issue_setup_token
+from ..db_setup import create_private_file
 from ..extensions import db
 from ..setup import upgrade_database
 
@@ -97,6 +98,7 @@ def backup_command(destination: Path):
     if destination.exists():
         raise click.ClickException(f"{destination} exists; choose a new file name")
     source = sqlite3.connect(db.engine.url.database)
+    create_private_file(destination)  # a copy of every password hash: owner only, like the database
     target = sqlite3.connect(destination)
     with target:
         source.backup(target)
