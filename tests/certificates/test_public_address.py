@@ -10,8 +10,7 @@ from helpers import complete_course
 from pypdf import PdfReader
 
 from academy.certificates import services as certificates
-DEFAULT_PUBLIC_URL = "http://localhost:8080/"
-
+from academy.web import DEFAULT_PUBLIC_URL
 
 
 @pytest.fixture
