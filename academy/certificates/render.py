@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import re
 import stat
@@ -29,8 +30,8 @@ from babel.lists import format_list
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from ..content.loader import svg_problem
 from ..pdf import FONT_DIR, PdfResourceError, html_to_pdf, qr_svg
+from ..svg import svg_problem
 from .signing import PAYLOAD_PATTERN, PAYLOAD_PREFIX
 
 DEFAULT_DESIGN_DIR = Path(__file__).resolve().parent / "designs" / "default"
@@ -274,8 +275,6 @@ def _read_capped(path: Path) -> bytes:
 
 
 def _payload_in(data: bytes) -> str | None:
-    import logging
-
     from pypdf import PdfReader
 
     # pypdf logs what it repairs in a damaged file; the caller says what counts.

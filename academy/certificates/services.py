@@ -21,12 +21,12 @@ from sqlalchemy.exc import IntegrityError
 from ..cohorts.attendance import attendance_requirement_met
 from ..cohorts.models import CohortMember
 from ..content import Course
-from ..content.loader import svg_is_unsafe
 from ..domain import DomainError, normalise_code, readable_code
 from ..extensions import db
 from ..learn.services import enrollment_for
 from ..pdf import missing_characters
 from ..settings import organisation_name
+from ..svg import svg_is_unsafe
 from ..timeutil import utcnow
 from .models import Certificate
 from .render import CertificateDocument, UnsafeLogo, design_fingerprint, render_certificate_pdf

@@ -9,8 +9,8 @@ import threading
 
 import pytest
 
-from academy.content.loader import SVG_DECLARATION_PROBLEM, svg_is_unsafe, svg_problem
 from academy.content.stamp import StampError, stamp
+from academy.svg import SVG_DECLARATION_PROBLEM, svg_is_unsafe, svg_problem
 
 LINK = "is a symbolic link; Academy never follows links in a course folder"
 
