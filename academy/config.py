@@ -17,6 +17,8 @@ DEFAULTS = {
     "PUBLIC_URL": None,  # where certificates point; default: the address `academy serve` chose (web.public_base_url)
     "CONTENT_RELOAD_SECONDS": 10,  # how often the courses folder is checked for edits
     "SELF_REGISTRATION": True,
+    "VERIFY_LOOKUPS_PER_MINUTE": 30,  # /verify lookups per client address and process; 0: no limit
+    "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-For names the client
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_SECONDS": 300,
     "SESSION_COOKIE_HTTPONLY": True,
