@@ -326,12 +326,21 @@ class _CourseBuilder:
         text = read_text(path, self.report)
         return None if text is None else split_front_matter(text, path, self.report)
 
+    def _hash(self, path: Path) -> str:
+        """The file's content hash; a file that changed into something else
+        (a link, a folder) since the folder was scanned is an error."""
+        try:
+            return short_hash(read_regular_file(path))
+        except OSError as exc:
+            self.report.error(path, None, entry_problem(path) or f"cannot read the file: {exc.strerror}")
+            return ""
+
     def _check_stale(self, path: Path, meta: YMap, source_path: Path, lang: str) -> None:
         stated = meta.get("source_hash")
         if lang == self.source or not stated:
             return
-        current = short_hash(read_regular_file(source_path))
-        if str(stated) != current:
+        current = self._hash(source_path)
+        if current and str(stated) != current:
             self.report.warning(
                 path, meta.key_lines.get("source_hash"),
                 f"translation may be stale: source_hash is {stated} but {source_path.name} is now {current}; "
@@ -420,7 +429,7 @@ class _CourseBuilder:
             minutes=int_field(meta, "minutes", source_path, self.report, 1, 10_000),
             pass_percent=self.settings.pass_percent if pass_percent is None else pass_percent,
             max_attempts=int_field(meta, "max_attempts", source_path, self.report, 1, 1_000),
-            version=short_hash(read_regular_file(source_path)),
+            version=self._hash(source_path),
             source_language=self.source,
             texts=freeze(texts),
         )
