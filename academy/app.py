@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db_setup, errors, i18n, library, models  # noqa: F401 - models: every table known to Alembic
 from .admin.routes import bp as admin_bp
@@ -37,4 +38,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.cli.add_command(command)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    if int(app.config["TRUSTED_PROXIES"]):
+        # The client's address is the one the trusted proxies forwarded;
+        # without this every client would share the proxy's address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["TRUSTED_PROXIES"]))
     return app

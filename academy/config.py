@@ -14,10 +14,12 @@ DEFAULTS = {
     "DATA_DIR": None,  # default: the Flask instance folder
     "DATABASE_URL": None,  # default: SQLite in the data folder
     "SECRET_KEY": None,  # default: generated once, kept in the data folder
-    "PUBLIC_URL": None,  # where certificates point; default: the request's host
+    "PUBLIC_URL": None,  # where certificates point; default: the address `academy serve` chose (web.public_base_url)
     "CONTENT_RELOAD_SECONDS": 10,  # how often the courses folder is checked for edits
     "SQLITE_SYNCHRONOUS": "FULL",  # FULL: a power cut loses no committed answer; NORMAL is faster, may lose the last commits
     "SELF_REGISTRATION": True,
+    "VERIFY_LOOKUPS_PER_MINUTE": 30,  # /verify lookups per client address and process; 0: no limit
+    "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-For names the client
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_SECONDS": 300,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -66,7 +68,7 @@ def read_or_create_secret(path: Path) -> str:
     so that nobody is signed out by an upgrade."""
     if path.is_file():
         return path.read_text(encoding="ascii").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data folder: owner only
     secret = secrets.token_hex(32)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import partial
 
 from flask import has_request_context, request
@@ -46,11 +47,29 @@ def _sqlite_begin(connection):
         connection.exec_driver_sql("BEGIN")
 
 
+def create_private_file(path: str | os.PathLike) -> None:
+    """Create an empty file readable by its owner only, unless it exists.
+
+    SQLite takes an empty file as a new database and makes its -wal and -shm
+    files with the database file's mode, so all three are 0600: they hold
+    every account's password hash and every answer."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
+def _sqlite_private_file(dialect, connection_record, cargs, cparams):
+    database = cargs[0] if cargs else cparams.get("database")
+    if database and database != ":memory:" and not str(database).startswith("file:") and not cparams.get("uri"):
+        create_private_file(database)
+
+
 def init_app(app) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 15}})
-        app.config["DATA_DIR"].mkdir(parents=True, exist_ok=True)
+        app.config["DATA_DIR"].mkdir(mode=0o700, parents=True, exist_ok=True)  # owner only
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource("migrations")), render_as_batch=True)
     with app.app_context():
@@ -58,6 +77,7 @@ def init_app(app) -> None:
             synchronous = str(app.config["SQLITE_SYNCHRONOUS"]).upper()
             if synchronous not in SYNCHRONOUS_LEVELS:
                 raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SYNCHRONOUS_LEVELS)}, not {synchronous!r}")
+            event.listen(db.engine, "do_connect", _sqlite_private_file)
             event.listen(db.engine, "connect", partial(_sqlite_pragmas, synchronous=synchronous))
             event.listen(db.engine, "begin", _sqlite_begin)
 

@@ -61,7 +61,8 @@ COHORT_MESSAGES = {
 CERTIFICATE_MESSAGES = {
     "could-not-issue": _l("The certificate could not be issued just now. Please open “My learning” again."),
     "logo-type": _l("The logo must be a PNG, JPG or SVG file."),
-    "logo-unsafe": _l("This SVG has a script or a link to another host; please use another file."),
+    "logo-unsafe": _l("This SVG has a script, a link to another host or a <!DOCTYPE> declaration; please save it as plain SVG or use a PNG."),
+    "unsafe-logo": _l("The certificate cannot be printed: the organisation’s logo is not safe to print. Please ask the administrator to upload the logo again."),
 }
 
 _TABLES = (ACCOUNT_MESSAGES, LEARNING_MESSAGES, COHORT_MESSAGES, CERTIFICATE_MESSAGES)

@@ -3,7 +3,10 @@ safe redirect targets, the address printed on paper."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, request
+import re
+from urllib.parse import urlsplit
+
+from flask import abort, current_app
 
 from .content import Course, Lesson
 from .library import get_library
@@ -23,13 +26,47 @@ def lesson_or_404(course: Course, module_id: str, lesson_id: str) -> Lesson:
     return lesson
 
 
+# What a browser's URL parser (WHATWG) does before it reads a URL: leading
+# and trailing C0 controls and spaces go, tabs and newlines anywhere go, and a
+# backslash counts as a slash. "/\t/evil.example" is "//evil.example" to it.
+_C0_CONTROLS_AND_SPACE = "".join(chr(code) for code in range(0x21))
+_TAB_AND_NEWLINES = re.compile("[\t\n\r]")
+_CONTROLS = re.compile("[\x00-\x1f\x7f]")
+
+
 def safe_next(target: str | None, default: str) -> str:
-    """Only a path on this server: never an open redirect."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """A redirect target from the request, if it is a path on this server
+    once read the way a browser reads it (the normalised path is returned);
+    otherwise ``default``. Never an open redirect."""
+    if not target:
         return default
-    return target
+    path = _TAB_AND_NEWLINES.sub("", target.strip(_C0_CONTROLS_AND_SPACE)).replace("\\", "/")
+    if not path.startswith("/") or path.startswith("//") or _CONTROLS.search(path):
+        return default
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc:
+        return default
+    return path
+
+
+#: The address printed when neither PUBLIC_URL nor the address `academy
+#: serve` chose is known (Academy runs under a WSGI server of the admin's).
+DEFAULT_PUBLIC_URL = "http://localhost:8080/"
 
 
 def public_base_url() -> str:
-    """The address printed on certificates, join sheets and slips."""
-    return current_app.config.get("PUBLIC_URL") or request.host_url
+    """The address printed on certificates, join sheets and slips: the
+    configured PUBLIC_URL (ACADEMY_PUBLIC_URL), else the address `academy
+    serve` chose at start (SERVE_URL), else :data:`DEFAULT_PUBLIC_URL`.
+
+    Never the request's Host header: the client chooses it, and what is
+    printed (and cached) is read by everyone afterwards."""
+    app = current_app
+    address = app.config.get("PUBLIC_URL") or app.config.get("SERVE_URL")
+    if address:
+        return address
+    if not app.extensions.get("academy.public_url_warned"):
+        app.extensions["academy.public_url_warned"] = True
+        app.logger.warning("no public address is configured: certificates and join sheets print %s; "
+                           "set ACADEMY_PUBLIC_URL to the address learners open", DEFAULT_PUBLIC_URL)
+    return DEFAULT_PUBLIC_URL

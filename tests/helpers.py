@@ -8,6 +8,8 @@ from flask import has_app_context
 from flask.testing import FlaskClient
 
 from academy.extensions import db
+from academy.certificates import services as certificates
+from academy.learn import services as learning
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -47,6 +49,21 @@ def answers_for(text, correct: bool = True) -> dict:
             for position, item_id in enumerate(ids, start=1):
                 form[f"{name}-{item_id}"] = str(position)
     return form
+
+
+def complete_course(app, user, course):
+    """Take every lesson the way the learner's requests would."""
+    learning.enroll(user, course)
+    secret = app.config["SECRET_KEY"]
+    for lesson in course.lessons:
+        if lesson.graded:
+            nonce = learning.read_attempt_token(secret, learning.new_attempt_token(secret, user, course, lesson), user, course, lesson)
+            form = {k: v if isinstance(v, list) else [v] for k, v in answers_for(lesson.source).items()}
+            learning.submit_attempt(user, course, lesson, course.source_language, nonce, form)
+        else:
+            learning.mark_done(user, course, lesson)
+    certificates.issue_if_eligible(user, course)  # as the view that records the last lesson does
+    db.session.commit()
 
 
 class CsrfClient(FlaskClient):

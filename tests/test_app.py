@@ -1,6 +1,8 @@
 import os
 import stat
 
+import pytest
+
 from academy import create_app
 
 
@@ -68,3 +70,62 @@ def test_the_migrations_match_the_models(app):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"render_as_batch": True})
         assert compare_metadata(context, db.metadata) == []
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+@pytest.fixture
+def usual_umask():
+    """The umask most services run with: files 0644, folders 0755."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def test_a_data_folder_academy_creates_is_readable_by_the_owner_only(tmp_path, usual_umask):
+    create_app({"DATA_DIR": str(tmp_path / "box")})
+    assert mode(tmp_path / "box") == 0o700
+
+
+def test_a_data_folder_for_a_configured_secret_key_is_readable_by_the_owner_only(tmp_path, usual_umask):
+    create_app({"DATA_DIR": str(tmp_path / "box"), "SECRET_KEY": "given"})
+    assert mode(tmp_path / "box") == 0o700
+
+
+def test_the_database_and_its_wal_files_are_readable_by_the_owner_only(tmp_path, usual_umask):
+    from sqlalchemy import text
+
+    from academy.extensions import db
+
+    app = create_app({"DATA_DIR": str(tmp_path / "box")})
+    with app.app_context(), db.engine.connect() as connection:
+        connection.execute(text("create table t (x integer)"))
+        connection.commit()
+        files = {name: mode(tmp_path / "box" / name) for name in ("academy.sqlite3", "academy.sqlite3-wal", "academy.sqlite3-shm")}
+    assert files == {"academy.sqlite3": 0o600, "academy.sqlite3-wal": 0o600, "academy.sqlite3-shm": 0o600}
+
+
+def test_the_database_serve_migrates_is_readable_by_the_owner_only(tmp_path, usual_umask):
+    from academy.extensions import db
+    from academy.setup import upgrade_database
+
+    app = create_app({"DATA_DIR": str(tmp_path / "box")})
+    upgrade_database(app)
+    with app.app_context():
+        db.engine.dispose()
+    assert mode(tmp_path / "box" / "academy.sqlite3") == 0o600
+
+
+def test_an_existing_database_keeps_the_mode_its_admin_gave_it(tmp_path, usual_umask):
+    from sqlalchemy import text
+
+    from academy.extensions import db
+
+    (tmp_path / "academy.sqlite3").touch(mode=0o640)
+    os.chmod(tmp_path / "academy.sqlite3", 0o640)
+    app = create_app({"DATA_DIR": str(tmp_path)})
+    with app.app_context(), db.engine.connect() as connection:
+        connection.execute(text("select 1"))
+    assert mode(tmp_path / "academy.sqlite3") == 0o640

@@ -42,3 +42,52 @@ def test_the_interfaces_are_read_and_loopback_is_left_out_of_the_lan_addresses()
     if sys.platform.startswith("linux"):
         assert "127.0.0.1" in _interface_addresses()
     assert all(not address.startswith("127.") for address in lan_addresses())
+
+
+def serve_and_record(app, monkeypatch, *args, lan=("192.168.1.20",)):
+    """Run `academy serve ARGS` up to the point where waitress would start;
+    returns (the command's output, the SERVE_URL the app had then)."""
+    import waitress
+
+    from academy.commands import server
+
+    seen = {}
+    monkeypatch.setattr(server, "lan_addresses", lambda: list(lan))
+    monkeypatch.setattr(waitress, "serve", lambda served, **options: seen.update(url=served.config.get("SERVE_URL")))
+    result = app.test_cli_runner().invoke(args=["serve", *args])
+    assert result.exit_code == 0, result.output
+    return result.output, seen["url"]
+
+
+def test_serve_on_all_interfaces_keeps_the_lan_address_it_prints_for_certificates(app, monkeypatch):
+    output, url = serve_and_record(app, monkeypatch)
+    assert url == "http://192.168.1.20:8080/" and "  http://192.168.1.20:8080/" in output
+
+
+def test_serve_on_one_address_keeps_that_address_for_certificates(app, monkeypatch):
+    _output, url = serve_and_record(app, monkeypatch, "--host", "10.0.0.5", "--port", "8000")
+    assert url == "http://10.0.0.5:8000/"
+
+
+def test_serve_without_a_lan_address_keeps_localhost(app, monkeypatch):
+    _output, url = serve_and_record(app, monkeypatch, lan=())
+    assert url == "http://localhost:8080/"
+
+
+def test_serve_says_which_address_certificates_print(app, monkeypatch):
+    app.config["PUBLIC_URL"] = "https://academy.example.org/"
+    output, _url = serve_and_record(app, monkeypatch)
+    assert "Certificates and join sheets point at https://academy.example.org/" in output
+
+
+def test_a_backup_is_readable_by_the_owner_only(app, tmp_path):
+    import os
+    import stat
+
+    previous = os.umask(0o022)
+    try:
+        result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "backup.sqlite3")])
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(os.stat(tmp_path / "backup.sqlite3").st_mode) == 0o600

@@ -177,4 +177,4 @@ def test_the_certificate_renderer_and_signing_load_without_the_web_app():
     assert result.returncode == 0, result.stderr
     loaded = set(json.loads(result.stdout))
     assert loaded <= {"academy", "academy.certificates", "academy.certificates.render",
-                      "academy.certificates.signing", "academy.pdf"}
+                      "academy.certificates.signing", "academy.pdf", "academy.svg"}

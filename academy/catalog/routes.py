@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -75,7 +75,14 @@ def media(course_id: str, name: str):
     course = course_or_404(course_id)
     if name not in course.media:
         abort(404)
-    response = send_from_directory(course.path / "media", name, max_age=3600)
+    # The real path, every link followed, must still be in the course's own
+    # media folder: a file swapped for a link after the course was read
+    # (or a linked media or course folder) is never served.
+    media_dir = course.path.parent.resolve() / course.path.name / "media"
+    path = (media_dir / name).resolve()
+    if not path.is_relative_to(media_dir) or not path.is_file():
+        abort(404)
+    response = send_file(path, max_age=3600)
     # An SVG opened on its own must not run anything.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:"
     return response

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
+import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +31,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from ..pdf import FONT_DIR, PdfResourceError, html_to_pdf, qr_svg
+from ..svg import svg_problem
 from .signing import PAYLOAD_PATTERN, PAYLOAD_PREFIX
 
 DEFAULT_DESIGN_DIR = Path(__file__).resolve().parent / "designs" / "default"
@@ -51,6 +55,12 @@ LABEL_KEYS = (
 
 #: PDF document information key holding the signed payload.
 PDF_PAYLOAD_KEY = "AcademyCertificatePayload"
+
+#: The largest file :func:`extract_payload_from_pdf` reads. A certificate
+#: is under 300 KB; anything far larger is not one, and is not read.
+MAX_PDF_BYTES = 10 * 2**20
+#: Pages searched for a payload in the text (a certificate has one).
+MAX_PDF_PAGES = 3
 
 # A payload in extracted text, once whitespace is removed: the text may run
 # on after the signature, so no end boundary.
@@ -84,6 +94,23 @@ class DesignError(Exception):
     needs, or a resource outside the allowed folders."""
 
 
+class UnsafeLogo(DesignError):
+    """The organisation logo is an SVG that must not be drawn (a script, a
+    link to another host, entity declarations...)."""
+
+
+def logo_problem(logo: Path | None) -> str | None:
+    """Why the organisation logo must not be printed, or None. A logo saved
+    before a check existed (or put in the data folder by hand) is checked
+    here again, on every render."""
+    if logo is None or Path(logo).suffix.lower() != ".svg":
+        return None
+    try:
+        return svg_problem(Path(logo).read_bytes())
+    except OSError as error:
+        return f"cannot read it: {error.strerror}"
+
+
 def render_certificate_pdf(doc: CertificateDocument,
                            design_dir: Path | None = None) -> bytes:
     """Render ``doc`` to PDF bytes with the design in ``design_dir``.
@@ -104,6 +131,9 @@ def render_certificate_pdf(doc: CertificateDocument,
     except jinja2.TemplateError as error:
         raise DesignError(f"template.html cannot be rendered: {error}") from error
 
+    problem = logo_problem(doc.organisation_logo)
+    if problem is not None:
+        raise UnsafeLogo(f"the organisation logo {doc.organisation_logo} is not printed: {problem}")
     logo = (Path(doc.organisation_logo),) if doc.organisation_logo else ()
     try:
         return html_to_pdf(
@@ -189,26 +219,75 @@ def design_fingerprint(design_dir: Path | None = None) -> str:
 
 def extract_payload_from_pdf(pdf: bytes | Path | str) -> str | None:
     """The signed payload of a certificate PDF (bytes or a file path), or
-    ``None`` when it has none. Looks in the metadata first, then the text.
+    ``None`` when it has none. Looks in the metadata first, then the text
+    of the first pages.
 
-    Raises ``ValueError`` when the file is not a readable PDF.
+    Raises ``ValueError`` with a short reason (one line, for the admin) when
+    the file cannot be read or is not a readable PDF: a folder, a named pipe,
+    an empty file, one larger than :data:`MAX_PDF_BYTES` (refused before it
+    is read), junk, a truncated or damaged PDF.
     """
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    source = io.BytesIO(pdf) if isinstance(pdf, (bytes, bytearray)) else Path(pdf)
+    data = bytes(pdf) if isinstance(pdf, (bytes, bytearray)) else _read_capped(Path(pdf))
+    if len(data) > MAX_PDF_BYTES:
+        raise ValueError(_TOO_LARGE)
+    if not data:
+        raise ValueError("the file is empty")
+    if b"%PDF-" not in data[:1024]:
+        raise ValueError("not a PDF file")
     try:
-        reader = PdfReader(source)
-        metadata = reader.metadata or {}
-        for key in (f"/{PDF_PAYLOAD_KEY}", "/Keywords", "/Subject"):
-            match = PAYLOAD_PATTERN.search(str(metadata.get(key) or ""))
-            if match:
-                return match.group()
-        for page in reader.pages:
-            text = re.sub(r"\s+", "", page.extract_text() or "")
-            match = _PAYLOAD_IN_TEXT.search(text)
-            if match:
-                return match.group()
-    except PyPdfError as error:
-        raise ValueError(f"not a readable PDF: {error}") from error
+        return _payload_in(data)
+    except RecursionError:
+        raise ValueError("not a readable PDF: nested too deeply") from None
+    except Exception as error:  # pypdf raises anything on a damaged file: this is the boundary
+        reason = str(error).strip().splitlines()[0][:120] if str(error).strip() else type(error).__name__
+        raise ValueError(f"not a readable PDF: {reason}") from error
+
+
+_TOO_LARGE = f"larger than {MAX_PDF_BYTES // 2**20} MB; a certificate PDF is far smaller"
+
+
+def _read_capped(path: Path) -> bytes:
+    """The file's bytes, if it is a regular file of at most MAX_PDF_BYTES;
+    never waits on a named pipe, never reads more than that."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise ValueError("no such file") from None
+    except IsADirectoryError:
+        raise ValueError("a folder, not a PDF file") from None
+    except OSError as error:
+        raise ValueError(f"cannot read the file: {error.strerror}") from None
+    try:
+        status = os.fstat(fd)
+        if stat.S_ISDIR(status.st_mode):
+            raise ValueError("a folder, not a PDF file")
+        if not stat.S_ISREG(status.st_mode):
+            raise ValueError("not a regular file")
+        if status.st_size > MAX_PDF_BYTES:
+            raise ValueError(_TOO_LARGE)
+        chunks, size = [], 0
+        while size <= MAX_PDF_BYTES and (chunk := os.read(fd, 2**20)):
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _payload_in(data: bytes) -> str | None:
+    from pypdf import PdfReader
+
+    # pypdf logs what it repairs in a damaged file; the caller says what counts.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    reader = PdfReader(io.BytesIO(data))
+    metadata = reader.metadata or {}
+    for key in (f"/{PDF_PAYLOAD_KEY}", "/Keywords", "/Subject"):
+        match = PAYLOAD_PATTERN.search(str(metadata.get(key) or ""))
+        if match:
+            return match.group()
+    for index in range(min(len(reader.pages), MAX_PDF_PAGES)):
+        text = re.sub(r"\s+", "", reader.pages[index].extract_text() or "")
+        match = _PAYLOAD_IN_TEXT.search(text)
+        if match:
+            return match.group()
     return None

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+import math
+
+from flask import Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,6 +14,7 @@ from ..content import content_language
 from ..extensions import db
 from ..library import get_library
 from ..messages import message_for
+from ..ratelimit import RateLimiter
 from ..settings import organisation_name
 from ..web import public_base_url
 from . import services
@@ -21,6 +24,16 @@ from .models import Certificate
 from .signing import PayloadInvalid, load_or_create_signing_key, public_key_text
 
 bp = Blueprint("certificates", __name__)
+
+#: The window of the /verify lookup limit, in seconds.
+VERIFY_WINDOW = 60
+
+
+@bp.record_once
+def _set_up_lookup_limit(state):
+    """One limiter per app process (see academy/ratelimit.py)."""
+    state.app.extensions["academy.verify_limiter"] = RateLimiter(
+        int(state.app.config["VERIFY_LOOKUPS_PER_MINUTE"]), VERIFY_WINDOW)
 
 
 def certificate_language(certificate: Certificate, course, wanted: str | None) -> str:
@@ -45,9 +58,13 @@ def pdf(certificate_id: str):
         data = services.certificate_pdf(certificate, language, title, certificate_labels(language, len(certificate.tutors)),
                                         public_base_url(), current_app.config["DATA_DIR"])
     except services.CertificateError as exc:
-        if exc.code != "missing-glyphs":
+        if exc.code == "missing-glyphs":
+            current_app.logger.warning("certificate %s: characters without a glyph: %s", certificate.id, exc.details["characters"])
+        elif exc.code == "unsafe-logo":
+            current_app.logger.error("certificate %s: %s; upload the logo again on the settings page", certificate.id,
+                                     exc.details["reason"])
+        else:
             raise
-        current_app.logger.warning("certificate %s: characters without a glyph: %s", certificate.id, exc.details["characters"])
         flash(message_for(exc), "error")
         return redirect(url_for("learn.my_learning"))
     filename = f"certificate-{certificate.display_code}-{language}.pdf"
@@ -68,6 +85,14 @@ def _public_key_text() -> str:
 
 @bp.get("/verify/<code>")
 def verify(code: str):
+    # Codes are hard to guess (31^8), but a lookup costs a query and a page:
+    # a flood from one address is turned away (/verify?code= redirects here,
+    # so a lookup through the form counts once).
+    wait = current_app.extensions["academy.verify_limiter"].hit(request.remote_addr or "")
+    if wait:
+        response = make_response(render_template("certificates/too_many.html"), 429)
+        response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+        return response
     certificate = services.find_by_code(code)
     payload = request.args.get("p")
     payload_result = None

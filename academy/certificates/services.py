@@ -8,6 +8,7 @@ from the layer above learning and cohorts, see docs/architecture.md)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import uuid
@@ -21,16 +22,16 @@ from ..auth.models import User
 from ..cohorts.attendance import attendance_requirement_met
 from ..cohorts.models import CohortMember
 from ..content import Course
-from ..content.loader import svg_is_unsafe
 from ..domain import DomainError, normalise_code, readable_code
 from ..extensions import db
 from ..learn.models import Enrollment
 from ..learn.services import enrollment_for
 from ..pdf import missing_characters
 from ..settings import organisation_name
+from ..svg import svg_is_unsafe
 from ..timeutil import utcnow
 from .models import Certificate
-from .render import CertificateDocument, design_fingerprint, render_certificate_pdf
+from .render import CertificateDocument, UnsafeLogo, design_fingerprint, render_certificate_pdf
 from .signing import load_or_create_signing_key, sign_payload, verify_payload
 
 CODE_LENGTH = 8
@@ -214,6 +215,8 @@ def certificate_pdf(certificate: Certificate, language: str, course_title: str, 
     fingerprint = design_fingerprint(design)
     if logo is not None:
         fingerprint += f"-{logo.stat().st_mtime_ns:x}"
+    # The address printed on it too: a changed PUBLIC_URL renders it again.
+    fingerprint += "-" + hashlib.sha256(verify_base_url.encode()).hexdigest()[:8]
     cache = Path(data_dir) / "certificates" / certificate.id / f"{language}-{fingerprint}.pdf"
     if cache.is_file():
         return cache.read_bytes()
@@ -231,7 +234,10 @@ def certificate_pdf(certificate: Certificate, language: str, course_title: str, 
         signed_payload=payload, organisation_name=certificate.organisation_name, labels=labels,
         organisation_logo=logo, cohort_name=certificate.cohort_name, tutor_names=certificate.tutors,
     )
-    pdf = render_certificate_pdf(document, design)
+    try:
+        pdf = render_certificate_pdf(document, design)
+    except UnsafeLogo as error:  # saved before the upload was checked, or put there by hand
+        raise CertificateError("unsafe-logo", reason=str(error)) from error
     cache.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
     with os.fdopen(fd, "wb") as handle:

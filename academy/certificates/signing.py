@@ -84,7 +84,7 @@ def load_or_create_signing_key(data_dir: Path) -> Ed25519PrivateKey:
     if key_path.exists():
         return _load_private_key(key_path)
 
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data folder: owner only
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(
         encoding=serialization.Encoding.PEM,

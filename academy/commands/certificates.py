@@ -37,9 +37,10 @@ def certificates_verify_command(certificate: str, public_key: str | None):
         payload = certificate.split("?p=")[-1].split("&")[0]
     else:
         path = Path(certificate)
-        if not path.is_file():
-            raise click.ClickException(f"{path}: no such file")
-        payload = extract_payload_from_pdf(path)
+        try:
+            payload = extract_payload_from_pdf(path)
+        except ValueError as exc:
+            raise click.ClickException(f"{path}: {exc}") from None
         if payload is None:
             raise click.ClickException(f"{path}: no signed payload found in this PDF")
     try:

@@ -101,13 +101,18 @@ def serve_command(host: str, port: int, threads: int, no_migrate: bool):
     click.echo(f"Courses: {len(library.courses)} served from {app.config['COURSES_DIR']}"
                + (f"; refused (see the log or 'academy check'): {', '.join(library.refused)}" if library.refused else ""))
     click.echo(f"Data: {app.config['DATA_DIR']}")
-    shown_host = "localhost" if host in ("0.0.0.0", "::") else host
+    shown_host = "localhost" if host in ("0.0.0.0", "::") else f"[{host}]" if ":" in host else host
     addresses = [f"http://{shown_host}:{port}/"]
     if host in ("0.0.0.0", "::"):
         addresses += [f"http://{address}:{port}/" for address in lan_addresses()]
     click.echo("Open Academy at:")
     for address in addresses:
         click.echo(f"  {address}")
+    # What certificates and join sheets print when ACADEMY_PUBLIC_URL is not
+    # set: the LAN address (or the address given), never a request's Host.
+    app.config["SERVE_URL"] = addresses[-1]
+    click.echo(f"Certificates and join sheets point at {app.config.get('PUBLIC_URL') or addresses[-1]}"
+               + ("" if app.config.get("PUBLIC_URL") else " (set ACADEMY_PUBLIC_URL to choose another address)"))
     token = issue_setup_token()
     db.session.commit()
     if token:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +27,65 @@ def is_ignored(path: Path | str) -> bool:
     return name.startswith((".", "_"))
 
 
+def link_message(path: Path) -> str:
+    """What the checker says about a symbolic link in a course folder."""
+    what = "folder" if path.is_dir() else "file"
+    return (f'"{path.name}" is a symbolic link; Academy never follows links in a course folder '
+            f"(one could point at any file on the server): put the {what} itself here")
+
+
+def special_message(path: Path) -> str:
+    return f'"{path.name}" is not a regular file; a course holds only files and folders'
+
+
+def entry_problem(path: Path) -> str | None:
+    """Why a course folder entry must not be read (a symbolic link, a named
+    pipe, a device...), or None for a plain file or folder. Never follows a
+    link: looks at the entry itself."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError as exc:
+        return f"cannot read the file: {exc.strerror}"
+    if stat.S_ISLNK(mode):
+        return link_message(path)
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return special_message(path)
+    return None
+
+
+def walk_files(folder: Path, report: Report | None = None) -> Iterator[Path]:
+    """The regular files under ``folder`` (sorted, drafts skipped), never
+    entering a linked folder; each link or special file is reported."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        if report is not None:
+            report.error(folder, None, f"cannot read the folder: {exc.strerror}")
+        return
+    for entry in entries:
+        if is_ignored(entry):
+            continue
+        problem = entry_problem(entry)
+        if problem is not None:
+            if report is not None:
+                report.error(entry, None, problem)
+        elif entry.is_dir():
+            yield from walk_files(entry, report)
+        else:
+            yield entry
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of a regular file, never through a symbolic link and never
+    waiting on a named pipe or a device. Raises OSError (ELOOP for a link)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(0, "not a regular file")
+        return handle.read()
+
+
 def short_hash(data: bytes) -> str:
     """Git's blob hash (what `git hash-object FILE` prints), first 10 digits,
     so an author can compute it with the tools they already have.
@@ -36,9 +98,9 @@ def short_hash(data: bytes) -> str:
 
 def read_text(path: Path, report: Report) -> str | None:
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path)
     except OSError as exc:
-        report.error(path, None, f"cannot read the file: {exc.strerror}")
+        report.error(path, None, entry_problem(path) or f"cannot read the file: {exc.strerror}")
         return None
     try:
         text = data.decode("utf-8")

@@ -7,10 +7,10 @@ course is served.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..svg import svg_problem
 from .files import (
     ID_RE,
     LANG_FILE_RE,
@@ -18,12 +18,15 @@ from .files import (
     REPOSITORY_FILES,
     Document,
     check_keys,
+    entry_problem,
     int_field,
     is_ignored,
+    read_regular_file,
     read_text,
     short_hash,
     split_front_matter,
     text_field,
+    walk_files,
 )
 from .markdown import HtmlPart, LinkContext, QuizBlock, render_body
 from .model import Course, CourseText, Lesson, LessonText, Library, Module, ModuleText, QuestionPart, freeze
@@ -36,9 +39,6 @@ COURSE_KEYS = {"format", "source_language", "languages", "estimated_minutes", "p
 LESSON_KEYS = {"title", "minutes", "pass_percent", "max_attempts", "source_hash"}
 MODULE_KEYS = {"title", "source_hash"}
 COURSE_TEXT_KEYS = {"title", "summary", "source_hash"}
-_SVG_ACTIVE = re.compile(rb"<\s*script\b|<\s*foreignObject\b|\bon[a-z]+\s*=|(?:href|src)\s*=\s*[\"'](?:https?:)?//", re.IGNORECASE)
-
-
 @dataclass
 class CourseSettings:
     source_language: str = "en"
@@ -76,7 +76,14 @@ def load_library(courses_dir: Path, languages=DEFAULT_LANGUAGES, root: Path | No
         report.error(courses_dir, None, "the courses folder does not exist")
         return Library(problems=tuple(report.problems))
     for course_dir in sorted(courses_dir.iterdir()):
-        if not course_dir.is_dir() or is_ignored(course_dir):
+        if is_ignored(course_dir):
+            continue
+        problem = entry_problem(course_dir)
+        if problem is not None:  # a link is never followed, even to a whole course
+            report.error(course_dir, None, problem)
+            refused.append(course_dir.name)
+            continue
+        if not course_dir.is_dir():
             continue
         mark = len(report.problems)
         course = load_course(course_dir, report, languages)
@@ -122,8 +129,12 @@ def load_course(course_dir: Path, report: Report, languages=DEFAULT_LANGUAGES) -
 
 def _read_settings(course_dir: Path, report: Report, known_languages) -> CourseSettings | None:
     path = course_dir / "course.yml"
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         report.error(path, None, "course.yml is missing; every course folder needs one (see the authoring guide)")
+        return None
+    problem = entry_problem(path)
+    if problem is not None:
+        report.error(path, None, problem)
         return None
     text = read_text(path, report)
     if text is None:
@@ -206,6 +217,10 @@ def _scan_layout(course_dir: Path, settings: CourseSettings, report: Report, kno
     for entry in sorted(course_dir.iterdir()):
         if is_ignored(entry) or entry.name == "course.yml" or entry.name in REPOSITORY_FILES:
             continue
+        problem = entry_problem(entry)
+        if problem is not None:
+            report.error(entry, None, problem)
+            continue
         if entry.is_dir() and entry.name == "media":
             media.extend(_scan_media(entry, report))
             continue
@@ -240,19 +255,17 @@ def _scan_layout(course_dir: Path, settings: CourseSettings, report: Report, kno
     return course_texts, modules, media
 
 
-def svg_is_unsafe(data: bytes) -> bool:
-    """An SVG with a script, an event handler, a foreignObject or a link to
-    another host: never served or printed."""
-    return _SVG_ACTIVE.search(data) is not None
-
-
 def _scan_media(media_dir: Path, report: Report) -> list[str]:
     names = []
-    for path in sorted(media_dir.rglob("*")):
-        if not path.is_file() or any(is_ignored(p) for p in path.relative_to(media_dir).parts):
-            continue
-        if path.suffix.lower() == ".svg" and svg_is_unsafe(path.read_bytes()):
-            report.error(path, None, "this SVG has a script, an event handler, a foreignObject or a link to another host; draw it without them")
+    for path in walk_files(media_dir, report):
+        if path.suffix.lower() == ".svg":
+            try:
+                problem = svg_problem(read_regular_file(path))
+            except OSError as exc:
+                problem = f"cannot read the file: {exc.strerror}"
+            if problem is not None:
+                report.error(path, None, problem)
+                continue
         names.append(path.relative_to(media_dir).as_posix())
     return names
 
@@ -260,6 +273,10 @@ def _scan_media(media_dir: Path, report: Report) -> list[str]:
 def _scan_module(module: ModuleFiles, settings: CourseSettings, report: Report, known_languages) -> None:
     for entry in sorted(module.path.iterdir()):
         if is_ignored(entry) or entry.name in REPOSITORY_FILES:
+            continue
+        problem = entry_problem(entry)
+        if problem is not None:
+            report.error(entry, None, problem)
             continue
         if entry.is_dir() or entry.suffix != ".md":
             report.error(entry, None, "unexpected entry in a module folder; modules hold module.<language>.md and lesson files")
@@ -309,12 +326,21 @@ class _CourseBuilder:
         text = read_text(path, self.report)
         return None if text is None else split_front_matter(text, path, self.report)
 
+    def _hash(self, path: Path) -> str:
+        """The file's content hash; a file that changed into something else
+        (a link, a folder) since the folder was scanned is an error."""
+        try:
+            return short_hash(read_regular_file(path))
+        except OSError as exc:
+            self.report.error(path, None, entry_problem(path) or f"cannot read the file: {exc.strerror}")
+            return ""
+
     def _check_stale(self, path: Path, meta: YMap, source_path: Path, lang: str) -> None:
         stated = meta.get("source_hash")
         if lang == self.source or not stated:
             return
-        current = short_hash(source_path.read_bytes())
-        if str(stated) != current:
+        current = self._hash(source_path)
+        if current and str(stated) != current:
             self.report.warning(
                 path, meta.key_lines.get("source_hash"),
                 f"translation may be stale: source_hash is {stated} but {source_path.name} is now {current}; "
@@ -403,7 +429,7 @@ class _CourseBuilder:
             minutes=int_field(meta, "minutes", source_path, self.report, 1, 10_000),
             pass_percent=self.settings.pass_percent if pass_percent is None else pass_percent,
             max_attempts=int_field(meta, "max_attempts", source_path, self.report, 1, 1_000),
-            version=short_hash(source_path.read_bytes()),
+            version=self._hash(source_path),
             source_language=self.source,
             texts=freeze(texts),
         )
@@ -470,8 +496,10 @@ class _CourseBuilder:
 def _course_version(course_dir: Path) -> str:
     """A hash over every file the course is made of: changes when any does."""
     digest = hashlib.sha1()
-    for path in sorted(course_dir.rglob("*")):
-        relative = path.relative_to(course_dir)
-        if path.is_file() and not any(is_ignored(p) for p in relative.parts):
-            digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in walk_files(course_dir):  # links and special files: reported by the scan, never read
+        try:
+            data = read_regular_file(path)
+        except OSError:
+            continue
+        digest.update(path.relative_to(course_dir).as_posix().encode() + b"\0" + data + b"\0")
     return digest.hexdigest()[:12]

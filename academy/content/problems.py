@@ -35,7 +35,9 @@ class Report:
         path = Path(path)
         if self.root is not None:
             try:
-                return path.resolve().relative_to(self.root.resolve()).as_posix()
+                # The folder resolved, not the entry itself: a symbolic link
+                # is shown where it is, not where it points.
+                return (path.parent.resolve() / path.name).relative_to(self.root.resolve()).as_posix()
             except ValueError:
                 pass
         return path.as_posix()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .files import LANG_FILE_RE, is_ignored, short_hash
+from .files import LANG_FILE_RE, entry_problem, is_ignored, short_hash
 from .yamltext import YMap, parse_yaml
 
 _HASH_LINE = re.compile(r"^source_hash\s*:.*$")
@@ -59,6 +59,9 @@ def stamp(path: Path) -> str | None:
     match = LANG_FILE_RE.match(path.name)
     if not match:
         raise StampError(f"{path}: not a <name>.<language>.md file")
+    problem = entry_problem(path)
+    if problem is not None:  # never write through a link to a file elsewhere
+        raise StampError(f"{path}: {problem}")
     course_dir = _course_dir_of(path)
     source_lang = _source_language(course_dir)
     if match["lang"] == source_lang:

@@ -304,3 +304,29 @@ def test_design_fingerprint_changes_when_the_theme_changes(own_design):
 
 def test_design_fingerprint_is_stable(own_design):
     assert design_fingerprint(own_design) == design_fingerprint(own_design)
+
+
+# -- an unsafe logo -------------------------------------------------------------
+
+ENTITY_LOGO = (b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "Acme Acme Acme">]>'
+               b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><text y="15">&a;</text></svg>')
+
+
+def test_a_logo_with_entity_declarations_is_refused_by_the_renderer(make_document, tmp_path):
+    logo = tmp_path / "organisation-logo.svg"
+    logo.write_bytes(ENTITY_LOGO)
+    with pytest.raises(DesignError, match="organisation logo"):
+        render_certificate_pdf(make_document("en", organisation_logo=logo))
+
+
+def test_a_logo_with_a_script_is_refused_by_the_renderer(make_document, tmp_path):
+    logo = tmp_path / "organisation-logo.svg"
+    logo.write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    with pytest.raises(DesignError, match="organisation logo"):
+        render_certificate_pdf(make_document("en", organisation_logo=logo))
+
+
+def test_a_plain_svg_logo_is_drawn(make_document, tmp_path):
+    logo = tmp_path / "organisation-logo.svg"
+    logo.write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18"/></svg>')
+    assert render_certificate_pdf(make_document("en", organisation_logo=logo)).startswith(b"%PDF")

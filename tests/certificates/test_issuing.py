@@ -5,7 +5,8 @@ import io
 import re
 
 import pytest
-from helpers import answers_for
+from flask_babel import force_locale
+from helpers import complete_course
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -13,21 +14,7 @@ from academy.certificates import services as certificates
 from academy.certificates.models import Certificate
 from academy.extensions import db
 from academy.learn import services as learning
-
-
-def complete_course(app, user, course):
-    """Take every lesson the way the learner's requests would."""
-    learning.enroll(user, course)
-    secret = app.config["SECRET_KEY"]
-    for lesson in course.lessons:
-        if lesson.graded:
-            nonce = learning.read_attempt_token(secret, learning.new_attempt_token(secret, user, course, lesson), user, course, lesson)
-            form = {k: v if isinstance(v, list) else [v] for k, v in answers_for(lesson.source).items()}
-            learning.submit_attempt(user, course, lesson, course.source_language, nonce, form)
-        else:
-            learning.mark_done(user, course, lesson)
-    certificates.issue_if_eligible(user, course)  # as the view that records the last lesson does
-    db.session.commit()
+from academy.messages import message_for
 
 
 @pytest.fixture
@@ -252,6 +239,53 @@ def test_a_logo_with_a_script_is_refused(app, client, login, make_user):
                            content_type="multipart/form-data")
     assert response.status_code == 422
     assert not (app.config["DATA_DIR"] / "organisation-logo.svg").exists()
+
+
+BILLION_LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE svg [\n<!ENTITY a "aaaaaaaaaa">\n'
+                  + b"".join(b'<!ENTITY %s "%s">\n' % (bytes([98 + i]), b"".join([b"&%s;" % bytes([97 + i])] * 10))
+                             for i in range(8))
+                  + b']>\n<svg xmlns="http://www.w3.org/2000/svg"><text>&i;</text></svg>')
+
+
+def test_a_logo_with_entity_declarations_is_refused_with_a_message(app, client, login, make_user):
+    import io as _io
+
+    login(client, make_user("boss4", role="admin"))
+    response = client.post("/admin/settings", data={"organisation": "X", "logo": (_io.BytesIO(BILLION_LAUGHS), "logo.svg")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "&lt;!DOCTYPE&gt;" in response.get_data(as_text=True)
+    assert not (app.config["DATA_DIR"] / "organisation-logo.svg").exists()
+
+
+def test_a_logo_in_utf16_with_a_script_is_refused(app, client, login, make_user):
+    import io as _io
+
+    evil = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'.encode("utf-16")
+    login(client, make_user("boss5", role="admin"))
+    response = client.post("/admin/settings", data={"organisation": "X", "logo": (_io.BytesIO(evil), "logo.svg")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert not (app.config["DATA_DIR"] / "organisation-logo.svg").exists()
+
+
+def test_an_unsafe_logo_saved_before_the_check_is_never_printed(app, client, login, graduate, course):
+    (app.config["DATA_DIR"] / "organisation-logo.svg").write_bytes(BILLION_LAUGHS)
+    certificate = certificates.issue_if_eligible(graduate, course)
+    login(client, graduate)
+    response = client.get(f"/certificates/{certificate.id}.pdf")
+    assert response.status_code == 302
+    assert not list((app.config["DATA_DIR"] / "certificates").glob("**/*.pdf"))
+
+
+def test_the_learner_is_told_to_ask_the_administrator_about_an_unsafe_logo(app, client, login, graduate, course):
+    (app.config["DATA_DIR"] / "organisation-logo.svg").write_bytes(BILLION_LAUGHS)
+    certificate = certificates.issue_if_eligible(graduate, course)
+    login(client, graduate)
+    client.get(f"/certificates/{certificate.id}.pdf")
+    with app.test_request_context(), force_locale(graduate.language):
+        expected = message_for(certificates.CertificateError("unsafe-logo"))
+    assert expected in client.get("/my").get_data(as_text=True)
 
 
 def test_an_organisation_design_in_the_data_folder_replaces_the_shipped_one(app, client, login, graduate, course):

@@ -71,3 +71,26 @@ def test_the_join_link_is_shown_to_the_tutor(client, login, tutor, cohort):
     login(client, tutor)
     page = client.get(f"/cohorts/{cohort.id}/").get_data(as_text=True)
     assert f"http://192.168.1.20:8080/cohorts/join?code={cohort.join_code[:4]}-{cohort.join_code[4:]}" in page
+
+
+def forge_host(client, host: str) -> dict:
+    """Headers for a request whose Host header names ``host``, sent with the
+    signed-in session (the test client keeps cookies per host)."""
+    cookie = client.get_cookie("session")
+    client.set_cookie("session", cookie.value, domain=host)
+    return {"Host": host}
+
+
+def test_a_forged_host_header_never_reaches_the_join_sheet(app, client, login, tutor, cohort):
+    app.config["PUBLIC_URL"] = None
+    login(client, tutor)
+    sheet = client.get(f"/cohorts/{cohort.id}/join-sheet.pdf", headers=forge_host(client, "evil.example"))
+    assert sheet.status_code == 200
+    assert "evil.example" not in text_of(sheet)
+
+
+def test_a_forged_host_header_never_reaches_the_join_link_on_the_overview(app, client, login, tutor, cohort):
+    app.config["PUBLIC_URL"] = None
+    login(client, tutor)
+    page = client.get(f"/cohorts/{cohort.id}/", headers=forge_host(client, "evil.example")).get_data(as_text=True)
+    assert "evil.example" not in page

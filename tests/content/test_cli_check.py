@@ -90,3 +90,15 @@ def test_stamp_of_a_course_folder_stamps_every_stale_translation(academy, tiny):
 def test_stamp_of_a_source_file_fails_with_a_message(academy, tiny):
     result = academy("stamp", f"courses/tiny-course/{WELCOME_EN}")
     assert (result.exit_code, "this is the source-language file" in result.output) == (1, True)
+
+
+def test_check_reports_a_symlinked_media_file_and_exits_1(academy, tiny, tmp_path):
+    secret = tmp_path / "data" / "secret_key"
+    secret.parent.mkdir()
+    secret.write_text("0123456789abcdef", encoding="ascii")
+    tiny.path("media/logo.svg").symlink_to(secret)
+    result = academy("check", "courses")
+    assert result.exit_code == 1
+    expected = ('courses/tiny-course/media/logo.svg: error: "logo.svg" is a symbolic link; Academy never follows '
+                "links in a course folder (one could point at any file on the server): put the file itself here")
+    assert result.stdout.splitlines() == [expected]
