@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from flask import has_app_context
 from flask.testing import FlaskClient
 
-from academy.extensions import db
 from academy.certificates import services as certificates
+from academy.extensions import db
 from academy.learn import services as learning
+
+
+def shipped_courses() -> list[str]:
+    """The ids of the sample courses in the checkout's courses/ folder."""
+    courses = Path(__file__).resolve().parent.parent / "courses"
+    return sorted(folder.name for folder in courses.iterdir() if (folder / "course.yml").is_file())
+
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
