@@ -422,8 +422,10 @@ class _CourseBuilder:
                 questions.append(question)
                 parts.append(QuestionPart(question.id))
         if source is None:
-            # Complete unless a block's id could not be read (its YAML is broken).
-            self._written[path] = ([question_id for question_id, _ in written], len(written) == len(body.quiz_blocks))
+            # Complete unless a block's id could not be read (its YAML is broken) or an id
+            # is used twice: then the translations' ids cannot be told right or wrong.
+            ids = [question_id for question_id, _ in written]
+            self._written[path] = (ids, len(written) == len(body.quiz_blocks) and len(set(ids)) == len(ids))
         else:
             self._check_question_parity(path, body.quiz_blocks, written, *self._written.get(source.path, ([], True)))
         return LessonText(lang, title, path, tuple(parts), tuple(questions), doc.meta.get("source_hash") or None)
