@@ -27,7 +27,7 @@ from .files import (
 )
 from .markdown import HtmlPart, LinkContext, QuizBlock, render_body
 from .model import Course, CourseText, Lesson, LessonText, Library, Module, ModuleText, QuestionPart, freeze
-from .problems import Report
+from .problems import ERROR, Problem, Report
 from .questions import QUESTION_TYPES, BlockContext, parse_question
 from .yamltext import YamlProblem, YMap, parse_yaml
 
@@ -36,6 +36,7 @@ COURSE_KEYS = {"format", "source_language", "languages", "estimated_minutes", "p
 LESSON_KEYS = {"title", "minutes", "pass_percent", "max_attempts", "source_hash"}
 MODULE_KEYS = {"title", "source_hash"}
 COURSE_TEXT_KEYS = {"title", "summary", "source_hash"}
+STALE_TRANSLATION = "stale-translation"
 _SVG_ACTIVE = re.compile(rb"<\s*script\b|<\s*foreignObject\b|\bon[a-z]+\s*=|(?:href|src)\s*=\s*[\"'](?:https?:)?//", re.IGNORECASE)
 
 
@@ -70,21 +71,49 @@ def load_library(courses_dir: Path, languages=DEFAULT_LANGUAGES, root: Path | No
     interface is translated into (a content file in another language is an
     error)."""
     courses_dir = Path(courses_dir)
-    report = Report(root=root)
-    courses, refused = {}, []
     if not courses_dir.is_dir():
+        report = Report(root=root)
         report.error(courses_dir, None, "the courses folder does not exist")
         return Library(problems=tuple(report.problems))
-    for course_dir in sorted(courses_dir.iterdir()):
-        if not course_dir.is_dir() or is_ignored(course_dir):
-            continue
-        mark = len(report.problems)
-        course = load_course(course_dir, report, languages)
-        if course is None or report.errors_since(mark):
-            refused.append(course_dir.name)
+    courses, problems, refused = {}, [], []
+    for course_dir in course_folders(courses_dir):
+        result = read_course(course_dir, languages, root)
+        problems.extend(result.problems)
+        if result.servable:
+            courses[result.id] = result.course
         else:
-            courses[course.id] = course
-    return Library(freeze(courses), tuple(report.problems), tuple(refused))
+            refused.append(result.id)
+    return Library(freeze(courses), tuple(problems), tuple(refused))
+
+
+@dataclass(frozen=True)
+class CourseResult:
+    """One course folder as read: the course as far as it could be built
+    (None if not at all) and every problem found in its files."""
+
+    id: str
+    path: Path
+    course: Course | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.level == ERROR for p in self.problems)
+
+    @property
+    def servable(self) -> bool:
+        return self.course is not None and not self.has_errors
+
+
+def course_folders(courses_dir: Path) -> list[Path]:
+    """The folders of a courses folder that are courses (drafts left out)."""
+    return [entry for entry in sorted(Path(courses_dir).iterdir()) if entry.is_dir() and not is_ignored(entry)]
+
+
+def read_course(course_dir: Path, languages=DEFAULT_LANGUAGES, root: Path | None = None) -> CourseResult:
+    report = Report(root=root)
+    course = load_course(course_dir, report, languages)
+    return CourseResult(Path(course_dir).name, Path(course_dir), course, tuple(report.problems))
 
 
 def load_course(course_dir: Path, report: Report, languages=DEFAULT_LANGUAGES) -> Course | None:
@@ -319,6 +348,7 @@ class _CourseBuilder:
                 path, meta.key_lines.get("source_hash"),
                 f"translation may be stale: source_hash is {stated} but {source_path.name} is now {current}; "
                 f"update the translation, then run: academy stamp {self.report._show(path)}",
+                kind=STALE_TRANSLATION,
             )
 
     def _html_only(self, path: Path, doc: Document, prefix: str) -> str:
