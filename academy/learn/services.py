@@ -9,10 +9,11 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlalchemy.exc import IntegrityError
 
 from ..content import QUESTION_TYPES, AnswerError, Course, Lesson, LessonText
+from ..content_updates import Changes
 from ..domain import DomainError
 from ..extensions import db
 from ..timeutil import utcnow
@@ -316,3 +317,38 @@ def attempts_for_lesson(user, course_id: str, lesson_key: str) -> list[Attempt]:
     return list(db.session.scalars(
         select(Attempt).filter_by(user_id=user.id, course_id=course_id, lesson_key=lesson_key).order_by(Attempt.created_dt.desc())
     ))
+
+
+# -- records a new version of a course no longer points at ------------------------
+
+def learners_with_records(course_id: str, lesson_keys) -> int:
+    """How many learners have progress or attempts in these lessons of a
+    course (their records are kept when a lesson is removed or renamed)."""
+    keys = list(lesson_keys)
+    if not keys:
+        return 0
+    progress = select(LessonProgress.user_id).where(LessonProgress.course_id == course_id, LessonProgress.lesson_key.in_(keys))
+    attempts = select(Attempt.user_id).where(Attempt.course_id == course_id, Attempt.lesson_key.in_(keys))
+    return db.session.scalar(select(func.count()).select_from(union(progress, attempts).subquery()))
+
+
+def learners_enrolled(course_id: str) -> int:
+    return db.session.scalar(select(func.count(Enrollment.id)).filter_by(course_id=course_id))
+
+
+@dataclass(frozen=True)
+class Impact:
+    """Who a new version of the courses affects: learners enrolled in each
+    removed course, and learners with progress or attempts in each removed
+    or renamed lesson (by its old key). Their records stay; the new version
+    no longer counts them."""
+
+    courses: dict[str, int]
+    lessons: dict[tuple[str, str], int]
+
+
+def impact_of(changes: Changes) -> Impact:
+    courses = {course_id: learners_enrolled(course_id) for course_id in changes.courses_removed}
+    lessons = {(course_id, key): learners_with_records(course_id, [key])
+               for course_id, keys in sorted(changes.retired_lessons().items()) for key in sorted(keys)}
+    return Impact(courses, lessons)
