@@ -111,6 +111,17 @@ class CourseProgress:
     def is_complete(self) -> bool:
         return self.completed_count == len(self.course.lessons)
 
+    @property
+    def changed_since_completed(self) -> bool:
+        """Completed once, but the course has new or renamed lessons since."""
+        return self.enrollment is not None and self.enrollment.completed_dt is not None and not self.is_complete
+
+    def retired_scores(self) -> list[LessonProgress]:
+        """Scores in lessons the course no longer has (removed, or renamed):
+        kept, and shown, but no longer counted."""
+        current = {lesson.key for lesson in self.course.lessons}
+        return [row for key, row in sorted(self.rows.items()) if key not in current and row.best_score is not None]
+
     def resume_lesson(self) -> Lesson:
         """Where the learner stopped: the last lesson opened if it is not done,
         else the first lesson not yet complete, else the first lesson."""
@@ -126,16 +137,20 @@ def course_progress(user, course: Course) -> CourseProgress:
     return CourseProgress(course, enrollment_for(user, course.id), _progress_rows(user, course.id))
 
 
-def my_learning(user, library) -> list[CourseProgress]:
-    enrollments = db.session.scalars(
+def _enrollments(user) -> list[Enrollment]:
+    return list(db.session.scalars(
         select(Enrollment).filter_by(user_id=user.id).order_by(Enrollment.last_activity_dt.desc().nullslast(), Enrollment.enrolled_dt.desc())
-    )
-    result = []
-    for enrollment in enrollments:
-        course = library.get(enrollment.course_id)
-        if course is not None:  # a course taken off the box keeps its records
-            result.append(CourseProgress(course, enrollment, _progress_rows(user, course.id)))
-    return result
+    ))
+
+
+def my_learning(user, library) -> list[CourseProgress]:
+    return [CourseProgress(library.get(e.course_id), e, _progress_rows(user, e.course_id))
+            for e in _enrollments(user) if library.get(e.course_id) is not None]
+
+
+def enrollments_no_longer_offered(user, library) -> list[Enrollment]:
+    """Enrolments in courses taken off the box: their records are kept."""
+    return [e for e in _enrollments(user) if library.get(e.course_id) is None]
 
 
 def _update_course_completion(user, course: Course, enrollment: Enrollment, now) -> None:
