@@ -27,6 +27,7 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": 12 * 3600,  # a learner may keep a lesson open for a shift
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "COURSE_UPLOAD_MAX_MB": 200,  # a new version of the courses uploaded on the admin's "Content" page
     "BABEL_DEFAULT_LOCALE": "en",
 }
 
