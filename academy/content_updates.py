@@ -341,8 +341,8 @@ def _extract_zip(archive: Path, target: Path) -> None:
                         if written > MAX_UNPACKED_BYTES:
                             raise UpdateError("too-large", limit_mb=MAX_UNPACKED_BYTES // 1024**2)
                         dst.write(chunk)
-    except FileExistsError as exc:
-        raise UpdateError("unsafe-path", name=Path(exc.filename).name) from None
+    except FileExistsError as exc:  # the same name twice: which one would the author mean?
+        raise UpdateError("bad-zip", reason=f"it holds {Path(exc.filename).name} twice") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
         raise UpdateError("bad-zip", reason=str(exc)) from None
     target.mkdir(parents=True, exist_ok=True)
