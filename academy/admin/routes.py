@@ -125,7 +125,9 @@ def _content_page(form=None, status: int = 200, **report):
     except (KeyError, ValueError):
         installed_dt = None
     return render_template(
-        "admin/content.html", states=cache.states(), courses_dir=cache.courses_dir, source=source, installed_dt=installed_dt,
+        "admin/content.html", states=cache.states(), source=source,
+        installed_dt=installed_dt,
+        courses_dir=f"\u2066{cache.courses_dir}\u2069",  # a left-to-right path inside any sentence (bidi isolate)
         target_problem=target_problem, can_roll_back=target is not None and previous_dir(target).is_dir(),
         form=form or CourseUploadForm(formdata=None), confirm=ConfirmForm(), **report,
     ), status
