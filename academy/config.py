@@ -7,6 +7,7 @@ import os
 import secrets
 from pathlib import Path
 
+from .content_updates import courses_dir_for
 from .paths import resource
 
 DEFAULTS = {
@@ -31,6 +32,7 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # also waitress's request body limit
     "SERVER_CONNECTION_LIMIT": 500,  # open connections waitress keeps (academy serve)
     "SERVER_CHANNEL_TIMEOUT": 30,  # seconds a connection may send nothing before it is closed
+    "COURSE_UPLOAD_MAX_MB": 200,  # a new version of the courses uploaded on the admin's "Content" page
     "BABEL_DEFAULT_LOCALE": "en",
     # Running for months (docs/deploy.md): backups, logs, health.
     "BACKUP_DIR": None,  # default: DATA_DIR/backups
@@ -56,7 +58,10 @@ def load_config(app, overrides: dict | None) -> None:
 
     data_dir = Path(app.config["DATA_DIR"] or data_dir).expanduser().resolve()
     app.config["DATA_DIR"] = data_dir
-    app.config["COURSES_DIR"] = Path(app.config["COURSES_DIR"] or resource("courses")).expanduser().resolve()
+    # The shipped courses give way to DATA_DIR/courses once `academy courses update` made it.
+    app.config["SHIPPED_COURSES_DIR"] = resource("courses").resolve()
+    configured = Path(app.config["COURSES_DIR"] or resource("courses")).expanduser()
+    app.config["COURSES_DIR"] = courses_dir_for(configured, data_dir, app.config["SHIPPED_COURSES_DIR"])
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"] or f"sqlite:///{data_dir / 'academy.sqlite3'}"
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(resource("translations"))
     if not app.config["SECRET_KEY"]:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from .content_updates import UpdateError
 from .domain import DomainError
 
 ACCOUNT_MESSAGES = {
@@ -67,6 +68,26 @@ CERTIFICATE_MESSAGES = {
 
 _TABLES = (ACCOUNT_MESSAGES, LEARNING_MESSAGES, COHORT_MESSAGES, CERTIFICATE_MESSAGES)
 
+# Updating the courses (the admin's "Content" page); nothing was changed in each case.
+CONTENT_MESSAGES = {
+    "unknown-source": _l("“%(name)s” is not a .zip file or a git bundle."),
+    "bad-zip": _l("The zip file cannot be read. Make it again, or copy it again from the USB stick."),
+    "unsafe-path": _l("The zip file has an entry that would land outside its folder (%(name)s). It was refused."),
+    "symlink": _l("“%(name)s” is a symbolic link. Courses must hold real files: put the file itself in the zip."),
+    "too-large": _l("The zip file unpacks to more than %(limit_mb)s MB."),
+    "too-many-files": _l("The zip file holds more than %(limit)s files."),
+    "no-courses": _l("No course was found in it. A course is a folder with a course.yml file."),
+    "course-without-folder": _l("The zip file holds the files of one course without their folder. Zip the course's folder itself."),
+    "git-missing": _l("git is not installed on this server, so a git bundle cannot be read. Install git, or upload a .zip file."),
+    "git-failed": _l("git could not read the bundle: %(reason)s"),
+    "git-no-head": _l("The bundle has no default branch (branches: %(branches)s). Make it with “git bundle create FILE HEAD main”."),
+    "git-no-ref": _l("The bundle has no branch, tag or commit “%(ref)s”."),
+    "git-checkout": _l("The courses folder (%(folder)s) is a git checkout: update it with “git pull” there."),
+    "not-writable": _l("Academy cannot write in %(folder)s: %(reason)s"),
+    "busy": _l("Another update of the courses is running. Please try again in a minute."),
+    "no-previous": _l("There is no previous version of the courses to go back to."),
+}
+
 
 def message_for(error: DomainError) -> str:
     """The sentence for a domain error, in the request's language."""
@@ -84,6 +105,8 @@ def message_for(error: DomainError) -> str:
     if error.code == "missing-glyphs":
         return _("The certificate cannot be printed: the fonts have no letters for %(characters)s. Please ask the administrator.",
                  characters=details.get("characters", ""))
+    if isinstance(error, UpdateError) and error.code in CONTENT_MESSAGES:
+        return str(CONTENT_MESSAGES[error.code]) % details
     for table in _TABLES:
         if error.code in table:
             return str(table[error.code])

@@ -84,6 +84,17 @@ def test_settings_are_for_admins(app, login, world, who, status):
     assert as_(app, login, world, who).get("/admin/settings").status_code == status
 
 
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 302), ("owner", 404), ("tutor", 404), ("admin", 200)])
+def test_the_content_page_is_for_admins(app, login, world, who, status):
+    assert as_(app, login, world, who).get("/admin/content").status_code == status
+
+
+@pytest.mark.parametrize("action", ["upload", "rollback"])
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 302), ("owner", 404), ("tutor", 404)])
+def test_only_an_admin_installs_or_rolls_back_courses(app, login, world, who, status, action):
+    assert as_(app, login, world, who).post(f"/admin/content/{action}").status_code == status
+
+
 @pytest.mark.parametrize(("who", "target", "status"), [
     ("owner", "other", 404), ("tutor", "owner", 200), ("tutor", "admin", 404), ("admin", "tutor", 200),
 ])

@@ -129,3 +129,15 @@ def test_an_existing_database_keeps_the_mode_its_admin_gave_it(tmp_path, usual_u
     with app.app_context(), db.engine.connect() as connection:
         connection.execute(text("select 1"))
     assert mode(tmp_path / "academy.sqlite3") == 0o640
+
+
+def test_the_shipped_courses_give_way_to_the_ones_an_update_installed_in_the_data_folder(tmp_path):
+    (tmp_path / "courses").mkdir()
+    assert create_app({"DATA_DIR": str(tmp_path)}).config["COURSES_DIR"] == (tmp_path / "courses").resolve()
+
+
+def test_a_courses_folder_set_by_the_admin_is_read_even_when_the_data_folder_has_courses(tmp_path):
+    (tmp_path / "courses").mkdir()
+    (tmp_path / "mine").mkdir()
+    app = create_app({"DATA_DIR": str(tmp_path), "COURSES_DIR": str(tmp_path / "mine")})
+    assert app.config["COURSES_DIR"] == (tmp_path / "mine").resolve()

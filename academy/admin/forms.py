@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileSize
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -27,3 +27,14 @@ class SettingsForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button with nothing but its CSRF token."""
+
+
+class CourseUploadForm(FlaskForm):
+    """A new version of the courses; the file is checked before anything changes."""
+
+    archive = FileField(_l("New courses: a .zip file or a git bundle"), validators=[
+        FileRequired(_l("Please choose a file.")),
+        FileAllowed(["zip", "bundle"], _l("The file must be a .zip file or a git bundle (.bundle).")),
+    ])
+    merge = BooleanField(_l("Keep the courses that the file does not contain"))
+    strict = BooleanField(_l("Refuse the file for warnings too (missing or outdated translations)"))

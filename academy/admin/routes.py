@@ -1,18 +1,27 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.utils import secure_filename
 
 from ..access import admin_required, staff_required
 from ..auth import services as accounts
 from ..auth.models import User
 from ..certificates.services import CertificateError, organisation_logo, save_organisation_logo
-from ..extensions import db
+from ..content_updates import UpdateError, install, previous_dir, read_marker, rollback, staged_update, update_target
+from ..extensions import csrf, db
+from ..learn.services import impact_of
+from ..library import library_cache
 from ..messages import message_for
 from ..settings import get_setting, self_registration_open, set_setting
-from .forms import ROLE_CHOICES, ConfirmForm, CreateUserForm, SettingsForm
+from .forms import ROLE_CHOICES, ConfirmForm, CourseUploadForm, CreateUserForm, SettingsForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -98,3 +107,83 @@ def settings():
     form.organisation.data = get_setting("organisation", "")
     has_logo = organisation_logo(current_app.config["DATA_DIR"]) is not None
     return render_template("admin/settings.html", form=form, has_logo=has_logo)
+
+
+# -- content: which version of each course learners see, and new versions ---------------
+
+def _content_page(form=None, status: int = 200, **report):
+    """The "Content" page; ``report`` holds what an upload or rollback did."""
+    config = current_app.config
+    try:
+        target, target_problem = update_target(config["COURSES_DIR"], config["DATA_DIR"], config["SHIPPED_COURSES_DIR"]), None
+    except UpdateError as exc:
+        target, target_problem = None, message_for(exc)
+    cache = library_cache()
+    source = read_marker(cache.courses_dir)
+    try:
+        installed_dt = datetime.fromisoformat(str(source["installed"]).removesuffix("Z")) if source else None
+    except (KeyError, ValueError):
+        installed_dt = None
+    return render_template(
+        "admin/content.html", states=cache.states(), source=source,
+        installed_dt=installed_dt,
+        courses_dir=f"\u2066{cache.courses_dir}\u2069",  # a left-to-right path inside any sentence (bidi isolate)
+        target_problem=target_problem, can_roll_back=target is not None and previous_dir(target).is_dir(),
+        form=form or CourseUploadForm(formdata=None), confirm=ConfirmForm(), **report,
+    ), status
+
+
+@bp.get("/content")
+@admin_required
+def content():
+    return _content_page()
+
+
+@bp.post("/content/upload")
+@csrf.exempt  # the form checks its own CSRF token, after the larger upload limit is set
+@admin_required
+def upload_courses():
+    request.max_content_length = current_app.config["COURSE_UPLOAD_MAX_MB"] * 1024 * 1024
+    form = CourseUploadForm()
+    if not form.validate_on_submit():
+        if form.errors.get("csrf_token"):
+            abort(400)
+        return _content_page(form, 422)
+    config = current_app.config
+    name = secure_filename(form.archive.data.filename or "") or "upload"
+    fd, upload = tempfile.mkstemp(prefix=".course-upload-", suffix=Path(name).suffix, dir=config["DATA_DIR"])
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            form.archive.data.save(handle)
+        target = update_target(config["COURSES_DIR"], config["DATA_DIR"], config["SHIPPED_COURSES_DIR"])
+        with staged_update(Path(upload), target=target, current=library_cache().courses_dir, languages=config["LANGUAGES"],
+                           merge=form.merge.data, name=name) as update:
+            if update.refused(form.strict.data):
+                return _content_page(form, 422, refused=update)
+            impact = impact_of(update.changes)
+            install(update)
+    except UpdateError as exc:
+        flash(message_for(exc), "error")
+        return _content_page(form, 422)
+    finally:
+        os.unlink(upload)
+    library_cache().refresh()
+    current_app.logger.info("courses updated from %s by %s", name, current_user.username)
+    return _content_page(installed=update, changes=update.changes, impact=impact)
+
+
+@bp.post("/content/rollback")
+@admin_required
+def rollback_courses():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    config = current_app.config
+    try:
+        target = update_target(config["COURSES_DIR"], config["DATA_DIR"], config["SHIPPED_COURSES_DIR"])
+        changes = rollback(target, config["LANGUAGES"])
+    except UpdateError as exc:
+        flash(message_for(exc), "error")
+        return _content_page(status=422)
+    library_cache().refresh()
+    current_app.logger.info("courses rolled back by %s", current_user.username)
+    return _content_page(rolled_back=True, changes=changes, impact=impact_of(changes))

@@ -4,9 +4,10 @@ service functions as the web views, and each one that writes commits once."""
 from .backups import backup_command, restore_command
 from .certificates import certificates_group
 from .content import check_command, stamp_command
+from .courses import courses_group
 from .server import serve_command
 from .translations import translations_group
 from .users import users_group
 
-COMMANDS = (check_command, stamp_command, serve_command, backup_command, restore_command, users_group,
+COMMANDS = (check_command, stamp_command, courses_group, serve_command, backup_command, restore_command, users_group,
             translations_group, certificates_group)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from ..content import load_library
+from ..content import course_folders, load_library, read_course
 from ..content.stamp import StampError, stamp, translation_files
 
 
@@ -16,20 +16,42 @@ from ..content.stamp import StampError, stamp, translation_files
 @click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--strict", is_flag=True, help="Treat every warning as an error.")
 def check_command(directory: Path | None, strict: bool):
-    """Validate every course under DIRECTORY (default: the configured courses)."""
-    if directory is None:
-        directory = current_app.config["COURSES_DIR"]
+    """Validate every course under DIRECTORY. Without DIRECTORY: the course
+    repository you are in (the current folder is a course, holds course
+    folders, or has a courses/ folder that does), else the configured courses."""
     languages = current_app.config["LANGUAGES"] if current_app else None
-    library = load_library(directory, languages, root=Path.cwd())
-    errors = warnings = 0
-    for problem in library.problems:
+    if directory is None:
+        directory, single = _course_repository(Path.cwd())
+        if directory is None:
+            directory = current_app.config["COURSES_DIR"]
+        else:
+            click.echo(f"Checking {'the course' if single else 'the courses'} in {directory}", err=True)
+    else:
+        single = False
+    if single:
+        result = read_course(directory, languages, root=Path.cwd())
+        problems, valid, refused = result.problems, int(result.servable), int(not result.servable)
+    else:
+        library = load_library(directory, languages, root=Path.cwd())
+        problems, valid, refused = library.problems, len(library.courses), len(library.refused)
+    for problem in problems:
         click.echo(str(problem))
-        errors += problem.level == "error"
-        warnings += problem.level == "warning"
-    served = len(library.courses)
-    click.echo(f"{served} course(s) valid, {len(library.refused)} refused; {errors} error(s), {warnings} warning(s)", err=True)
+    errors = sum(problem.level == "error" for problem in problems)
+    warnings = sum(problem.level == "warning" for problem in problems)
+    click.echo(f"{valid} course(s) valid, {refused} refused; {errors} error(s), {warnings} warning(s)", err=True)
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+def _course_repository(folder: Path) -> tuple[Path | None, bool]:
+    """Where the courses of the repository an author works in are: the
+    folder itself if it is a course, or holds courses, or its courses/."""
+    if (folder / "course.yml").is_file():
+        return folder, True
+    for candidate in (folder, folder / "courses"):
+        if candidate.is_dir() and any((c / "course.yml").is_file() for c in course_folders(candidate)):
+            return candidate, False
+    return None, False
 
 
 @click.command("stamp")

@@ -39,12 +39,18 @@ def _interface_addresses() -> set[str]:
     return found
 
 
+def largest_request_body(config) -> int:
+    """Bytes: the largest body any route accepts (Flask refuses more per route)."""
+    return int(max(config["MAX_CONTENT_LENGTH"], config["COURSE_UPLOAD_MAX_MB"] * 1024 * 1024))
+
+
 def server_options(config, threads: int) -> dict:
     """waitress settings for a LAN of phones (docs/operations.md says why).
 
-    - A request body larger than the app accepts is refused from its
-      headers, before a byte of it is stored (waitress would otherwise
-      buffer a half-sent 900 MB body to disk).
+    - A request body larger than the app accepts anywhere (the admin's
+      course upload is the largest) is refused from its headers, before a
+      byte of it is stored (waitress would otherwise buffer a half-sent
+      900 MB body to disk).
     - A class of 50 phones keeps about 6 connections each: 500 connections,
       watched with poll() (select() stops at 1,024 descriptors).
     - A connection that sends nothing for 30 s is closed, checked every 10 s,
@@ -54,7 +60,7 @@ def server_options(config, threads: int) -> dict:
     return {
         "threads": threads,
         "ident": "Academy",
-        "max_request_body_size": int(config["MAX_CONTENT_LENGTH"]),
+        "max_request_body_size": largest_request_body(config),
         "connection_limit": int(config["SERVER_CONNECTION_LIMIT"]),
         "channel_timeout": int(config["SERVER_CHANNEL_TIMEOUT"]),
         "cleanup_interval": 10,

@@ -3,14 +3,14 @@
 Pure Python, no Flask: an author's own CI can run it without the web app.
 """
 
-from .loader import DEFAULT_LANGUAGES, load_course, load_library
+from .loader import DEFAULT_LANGUAGES, CourseResult, course_folders, load_course, load_library, read_course
 from .model import Choice, Course, HtmlPart, Lesson, LessonText, Library, Module, Question, QuestionPart
 from .problems import Problem, Report
 from .questions import QUESTION_TYPES, AnswerError, normalise_text
 from .reading import LessonView, content_language, lesson_view
 
 __all__ = [
-    "DEFAULT_LANGUAGES", "load_course", "load_library", "Choice", "Course", "HtmlPart", "Lesson",
-    "LessonText", "Library", "Module", "Question", "QuestionPart", "Problem", "Report",
+    "DEFAULT_LANGUAGES", "CourseResult", "course_folders", "load_course", "load_library", "read_course",
+    "Choice", "Course", "HtmlPart", "Lesson", "LessonText", "Library", "Module", "Question", "QuestionPart", "Problem", "Report",
     "QUESTION_TYPES", "AnswerError", "normalise_text", "LessonView", "content_language", "lesson_view",
 ]

@@ -30,7 +30,7 @@ from .files import (
 )
 from .markdown import HtmlPart, LinkContext, QuizBlock, render_body
 from .model import Course, CourseText, Lesson, LessonText, Library, Module, ModuleText, QuestionPart, freeze
-from .problems import Report
+from .problems import ERROR, Problem, Report
 from .questions import QUESTION_TYPES, BlockContext, parse_question
 from .yamltext import YamlProblem, YMap, parse_yaml
 
@@ -39,6 +39,9 @@ COURSE_KEYS = {"format", "source_language", "languages", "estimated_minutes", "p
 LESSON_KEYS = {"title", "minutes", "pass_percent", "max_attempts", "source_hash"}
 MODULE_KEYS = {"title", "source_hash"}
 COURSE_TEXT_KEYS = {"title", "summary", "source_hash"}
+STALE_TRANSLATION = "stale-translation"
+
+
 @dataclass
 class CourseSettings:
     source_language: str = "en"
@@ -70,28 +73,55 @@ def load_library(courses_dir: Path, languages=DEFAULT_LANGUAGES, root: Path | No
     interface is translated into (a content file in another language is an
     error)."""
     courses_dir = Path(courses_dir)
-    report = Report(root=root)
-    courses, refused = {}, []
     if not courses_dir.is_dir():
+        report = Report(root=root)
         report.error(courses_dir, None, "the courses folder does not exist")
         return Library(problems=tuple(report.problems))
-    for course_dir in sorted(courses_dir.iterdir()):
-        if is_ignored(course_dir):
-            continue
-        problem = entry_problem(course_dir)
-        if problem is not None:  # a link is never followed, even to a whole course
-            report.error(course_dir, None, problem)
-            refused.append(course_dir.name)
-            continue
-        if not course_dir.is_dir():
-            continue
-        mark = len(report.problems)
-        course = load_course(course_dir, report, languages)
-        if course is None or report.errors_since(mark):
-            refused.append(course_dir.name)
+    courses, problems, refused = {}, [], []
+    for course_dir in course_folders(courses_dir):
+        result = read_course(course_dir, languages, root)
+        problems.extend(result.problems)
+        if result.servable:
+            courses[result.id] = result.course
         else:
-            courses[course.id] = course
-    return Library(freeze(courses), tuple(report.problems), tuple(refused))
+            refused.append(result.id)
+    return Library(freeze(courses), tuple(problems), tuple(refused))
+
+
+@dataclass(frozen=True)
+class CourseResult:
+    """One course folder as read: the course as far as it could be built
+    (None if not at all) and every problem found in its files."""
+
+    id: str
+    path: Path
+    course: Course | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.level == ERROR for p in self.problems)
+
+    @property
+    def servable(self) -> bool:
+        return self.course is not None and not self.has_errors
+
+
+def course_folders(courses_dir: Path) -> list[Path]:
+    """The folders of a courses folder that are courses (drafts left out),
+    and any link there, so that reading it reports the link."""
+    return [entry for entry in sorted(Path(courses_dir).iterdir())
+            if (entry.is_symlink() or entry.is_dir()) and not is_ignored(entry)]
+
+
+def read_course(course_dir: Path, languages=DEFAULT_LANGUAGES, root: Path | None = None) -> CourseResult:
+    report = Report(root=root)
+    problem = entry_problem(Path(course_dir))
+    if problem is not None:  # a link is never followed, even to a whole course
+        report.error(course_dir, None, problem)
+        return CourseResult(Path(course_dir).name, Path(course_dir), None, tuple(report.problems))
+    course = load_course(course_dir, report, languages)
+    return CourseResult(Path(course_dir).name, Path(course_dir), course, tuple(report.problems))
 
 
 def load_course(course_dir: Path, report: Report, languages=DEFAULT_LANGUAGES) -> Course | None:
@@ -345,6 +375,7 @@ class _CourseBuilder:
                 path, meta.key_lines.get("source_hash"),
                 f"translation may be stale: source_hash is {stated} but {source_path.name} is now {current}; "
                 f"update the translation, then run: academy stamp {self.report._show(path)}",
+                kind=STALE_TRANSLATION,
             )
 
     def _html_only(self, path: Path, doc: Document, prefix: str) -> str:
@@ -448,8 +479,10 @@ class _CourseBuilder:
                 questions.append(question)
                 parts.append(QuestionPart(question.id))
         if source is None:
-            # Complete unless a block's id could not be read (its YAML is broken).
-            self._written[path] = ([question_id for question_id, _ in written], len(written) == len(body.quiz_blocks))
+            # Complete unless a block's id could not be read (its YAML is broken) or an id
+            # is used twice: then the translations' ids cannot be told right or wrong.
+            ids = [question_id for question_id, _ in written]
+            self._written[path] = (ids, len(written) == len(body.quiz_blocks) and len(set(ids)) == len(ids))
         else:
             self._check_question_parity(path, body.quiz_blocks, written, *self._written.get(source.path, ([], True)))
         return LessonText(lang, title, path, tuple(parts), tuple(questions), doc.meta.get("source_hash") or None)

@@ -4,6 +4,7 @@ lesson links rewritten for the reader, raw HTML shown as text, and the
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,6 +21,8 @@ from .problems import Report
 
 ADMONITIONS = ("note", "tip", "warning")
 _ACTIVE_HTML = re.compile(r"<\s*(script|iframe|object|embed)\b", re.IGNORECASE)
+_QUESTION_KEY = re.compile(r"^question\s*:", re.MULTILINE)
+_TYPE_KEY = re.compile(r"^type\s*:", re.MULTILINE)
 
 
 def _render_admonition(kind: str):
@@ -99,6 +102,10 @@ def render_body(body: str, first_line: int, links: LinkContext, report: Report) 
 
     for token in tokens:
         line = first_line + token.map[0] if token.map else first_line
+        if token.type == "fence" and token.info.strip().split(" ")[0] != "quiz":
+            hint = _quiz_lookalike(token.info.strip().split(" ")[0], token.content)
+            if hint:
+                report.warning(links.path, line, hint)
         if token.type == "fence" and token.info.strip().split(" ")[0] == "quiz":
             if token.level > 0:  # the question would split its box into two broken halves
                 report.error(links.path, line, "a quiz block must not be inside an admonition, a list or a quote")
@@ -115,6 +122,18 @@ def render_body(body: str, first_line: int, links: LinkContext, report: Report) 
         chunk.append(token)
     flush()
     return result
+
+
+def _quiz_lookalike(info: str, content: str) -> str | None:
+    """A code block that was surely meant as a question: shown as code, it
+    would be silently ungraded."""
+    if info.lower() == "quiz":
+        return f'a code block marked "{info}" is shown as code, not as a question; write ```quiz in lower case'
+    if info.lower() in ("", "yaml", "yml") and _QUESTION_KEY.search(content) and _TYPE_KEY.search(content):
+        marked = f'marked "{info}" ' if info else ""
+        return (f"this code block {marked}has the keys of a question (type, question) but is shown as code; "
+                "start it with ```quiz to make it a question")
+    return None
 
 
 def _check_inline(token, line: int, links: LinkContext, report: Report) -> None:
@@ -177,12 +196,22 @@ def _media_url(src: str, line: int, links: LinkContext, report: Report) -> str |
     target = _local_target(src, links)
     media_dir = (links.course_dir / "media").resolve()
     if target is None or not target.is_relative_to(media_dir):
-        report.error(links.path, line, f'image "{src}" must be inside the course\'s media/ folder')
+        report.error(links.path, line, f'image "{src}" must be inside the course\'s media/ folder{_media_hint(src, links)}')
         return None
     if not _exists(target, "file"):
         report.error(links.path, line, f'image "{src}" does not exist')
         return None
     return f"{links.prefix}media/{target.relative_to(media_dir).as_posix()}"
+
+
+def _media_hint(url: str, links: LinkContext) -> str:
+    """For "media/x.svg" written in a lesson (whose media/ is one folder up):
+    the path to write instead. Paths are relative to the file, as on a git host."""
+    path = unquote(urlsplit(url).path).removeprefix("./")
+    if not path.startswith("media/") or ".." in path.split("/") or links.path.parent == links.course_dir:
+        return ""
+    suggested = os.path.relpath(links.course_dir / path, links.path.parent).replace(os.sep, "/")
+    return f'; write "{suggested}" (the path is relative to this file)'
 
 
 def _link_url(href: str, line: int, links: LinkContext, report: Report) -> str | None:
@@ -198,7 +227,7 @@ def _link_url(href: str, line: int, links: LinkContext, report: Report) -> str |
         report.error(links.path, line, f'link "{href}" points outside the course')
         return None
     if not _exists(target):
-        report.error(links.path, line, f'link "{href}": no such file')
+        report.error(links.path, line, f'link "{href}": no such file{_media_hint(href, links)}')
         return None
     fragment = f"#{parts.fragment}" if parts.fragment else ""
     media_dir = (course_dir / "media")

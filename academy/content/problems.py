@@ -15,6 +15,7 @@ class Problem:
     line: int | None
     level: str
     message: str
+    kind: str = ""  # what sort of problem, where a reader needs it: "stale-translation"
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
@@ -45,8 +46,8 @@ class Report:
     def error(self, path: Path | str, line: int | None, message: str) -> None:
         self.problems.append(Problem(self._show(path), line, ERROR, message))
 
-    def warning(self, path: Path | str, line: int | None, message: str) -> None:
-        self.problems.append(Problem(self._show(path), line, WARNING, message))
+    def warning(self, path: Path | str, line: int | None, message: str, kind: str = "") -> None:
+        self.problems.append(Problem(self._show(path), line, WARNING, message, kind))
 
     def errors_since(self, mark: int) -> bool:
         return any(p.level == ERROR for p in self.problems[mark:])

@@ -33,6 +33,31 @@ class YSeq(list):
     item_lines: list[int]
 
 
+# The YAML reader's own words name its grammar ("expected <block end>"); an
+# author gets what went wrong and what to do first, the reader's words after.
+_PLAIN_REASONS = (
+    ("expected <block end>", "this line is not indented like the lines above it; "
+                             "line it up, with spaces, with the key or list item it belongs to"),
+    ("mapping values are not allowed here", 'a value contains ": "; put the whole value in quotes, '
+                                            'such as "Step 1: prepare"'),
+    ("could not find expected ':'", 'a key has no ":" after it; write it as key: value'),
+    ("expected ',' or ']'", 'a list opened with "[" is not closed; close it with "]" on the same line'),
+    ("expected ',' or '}'", 'a "{" is not closed; close it with "}" on the same line'),
+    ("found unexpected end of stream", "a quotation mark opened on this line is never closed; "
+                                       "close it at the end of the value"),
+    ("found character '\\t' that cannot start any token", "a tab is used to indent; indent with spaces"),
+    ("expected a single document in the stream", 'a line "---" starts a second YAML document here; '
+                                                 "remove it (each question needs a quiz block of its own)"),
+)
+
+
+def plain_reason(reason: str) -> str:
+    for start, plain in _PLAIN_REASONS:
+        if reason.startswith(start):
+            return f"{plain} (the YAML reader says: {reason})"
+    return reason
+
+
 class YamlProblem(Exception):
     def __init__(self, line: int | None, message: str):
         super().__init__(message)
@@ -64,7 +89,7 @@ def parse_yaml(text: str, first_line: int = 1):
         reason = exc.problem or exc.context or "invalid YAML"
         if context and not context.startswith("while") and exc.problem:  # "expected X", "but found Y"
             reason = f"{context}, {exc.problem}"
-        raise YamlProblem(line, f"invalid YAML: {reason}") from None
+        raise YamlProblem(line, f"invalid YAML: {plain_reason(reason)}") from None
     except yaml.reader.ReaderError as exc:
         line = first_line + bisect.bisect_left(newlines, exc.position)
         raise YamlProblem(line, f"invalid YAML: the character U+{exc.character:04X} is not allowed") from None

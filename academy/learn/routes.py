@@ -114,12 +114,13 @@ def submit(course_id: str, module_id: str, lesson_id: str):
 @login_required
 def attempt(attempt_id: int):
     attempt = services.attempt_for(current_user, attempt_id)
-    course = get_library().get(attempt.course_id) if attempt else None
-    if attempt is None or course is None:
+    if attempt is None:
         abort(404)
-    lesson = course.lesson_by_key(attempt.lesson_key)
-    if lesson is None:
-        abort(404)
+    course = get_library().get(attempt.course_id)
+    lesson = course.lesson_by_key(attempt.lesson_key) if course is not None else None
+    if lesson is None:  # removed or renamed since, or the course taken off the box: the result stays readable
+        return render_template("learn/attempt.html", attempt=attempt, course=course, lesson=None, text=None,
+                               state=None, following=None, content_lang=language(attempt.language))
     text = lesson.text(attempt.language)
     state = services.lesson_state(current_user, course, lesson)
     _, following = course.neighbours(lesson)
@@ -135,4 +136,5 @@ def my_learning():
     library = get_library()
     progress = services.my_learning(current_user, library)
     held = {c.course_id: c for c in certificates.certificates_of(current_user) if not c.is_revoked}
-    return render_template("learn/my.html", progress=progress, certificates=held)
+    retired = services.enrollments_no_longer_offered(current_user, library)
+    return render_template("learn/my.html", progress=progress, certificates=held, retired=retired)

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlalchemy.exc import IntegrityError
 
 from ..content import QUESTION_TYPES, AnswerError, Course, Lesson, LessonText
+from ..content_updates import Changes
 from ..domain import DomainError
 from ..extensions import db
 from ..timeutil import utcnow
@@ -113,6 +114,17 @@ class CourseProgress:
     def is_complete(self) -> bool:
         return self.completed_count == len(self.course.lessons)
 
+    @property
+    def changed_since_completed(self) -> bool:
+        """Completed once, but the course has new or renamed lessons since."""
+        return self.enrollment is not None and self.enrollment.completed_dt is not None and not self.is_complete
+
+    def retired_scores(self) -> list[LessonProgress]:
+        """Scores in lessons the course no longer has (removed, or renamed):
+        kept, and shown, but no longer counted."""
+        current = {lesson.key for lesson in self.course.lessons}
+        return [row for key, row in sorted(self.rows.items()) if key not in current and row.best_score is not None]
+
     def resume_lesson(self) -> Lesson:
         """Where the learner stopped: the last lesson opened if it is not done,
         else the first lesson not yet complete, else the first lesson."""
@@ -128,16 +140,20 @@ def course_progress(user, course: Course) -> CourseProgress:
     return CourseProgress(course, enrollment_for(user, course.id), _progress_rows(user, course.id))
 
 
-def my_learning(user, library) -> list[CourseProgress]:
-    enrollments = db.session.scalars(
+def _enrollments(user) -> list[Enrollment]:
+    return list(db.session.scalars(
         select(Enrollment).filter_by(user_id=user.id).order_by(Enrollment.last_activity_dt.desc().nullslast(), Enrollment.enrolled_dt.desc())
-    )
-    result = []
-    for enrollment in enrollments:
-        course = library.get(enrollment.course_id)
-        if course is not None:  # a course taken off the box keeps its records
-            result.append(CourseProgress(course, enrollment, _progress_rows(user, course.id)))
-    return result
+    ))
+
+
+def my_learning(user, library) -> list[CourseProgress]:
+    return [CourseProgress(library.get(e.course_id), e, _progress_rows(user, e.course_id))
+            for e in _enrollments(user) if library.get(e.course_id) is not None]
+
+
+def enrollments_no_longer_offered(user, library) -> list[Enrollment]:
+    """Enrolments in courses taken off the box: their records are kept."""
+    return [e for e in _enrollments(user) if library.get(e.course_id) is None]
 
 
 def _update_course_completion(user, course: Course, enrollment: Enrollment, now) -> None:
@@ -341,3 +357,38 @@ def attempts_for_lesson(user, course_id: str, lesson_key: str) -> list[Attempt]:
     return list(db.session.scalars(
         select(Attempt).filter_by(user_id=user.id, course_id=course_id, lesson_key=lesson_key).order_by(Attempt.created_dt.desc())
     ))
+
+
+# -- records a new version of a course no longer points at ------------------------
+
+def learners_with_records(course_id: str, lesson_keys) -> int:
+    """How many learners have progress or attempts in these lessons of a
+    course (their records are kept when a lesson is removed or renamed)."""
+    keys = list(lesson_keys)
+    if not keys:
+        return 0
+    progress = select(LessonProgress.user_id).where(LessonProgress.course_id == course_id, LessonProgress.lesson_key.in_(keys))
+    attempts = select(Attempt.user_id).where(Attempt.course_id == course_id, Attempt.lesson_key.in_(keys))
+    return db.session.scalar(select(func.count()).select_from(union(progress, attempts).subquery()))
+
+
+def learners_enrolled(course_id: str) -> int:
+    return db.session.scalar(select(func.count(Enrollment.id)).filter_by(course_id=course_id))
+
+
+@dataclass(frozen=True)
+class Impact:
+    """Who a new version of the courses affects: learners enrolled in each
+    removed course, and learners with progress or attempts in each removed
+    or renamed lesson (by its old key). Their records stay; the new version
+    no longer counts them."""
+
+    courses: dict[str, int]
+    lessons: dict[tuple[str, str], int]
+
+
+def impact_of(changes: Changes) -> Impact:
+    courses = {course_id: learners_enrolled(course_id) for course_id in changes.courses_removed}
+    lessons = {(course_id, key): learners_with_records(course_id, [key])
+               for course_id, keys in sorted(changes.retired_lessons().items()) for key in sorted(keys)}
+    return Impact(courses, lessons)

@@ -73,6 +73,34 @@ def test_the_shipped_courses_pass_check_strict(academy):
     assert (result.exit_code, result.stdout) == (0, "")
 
 
+def test_check_in_a_course_repository_checks_its_courses_not_the_shipped_ones(academy, tiny, monkeypatch):
+    tiny.edit("course.yml", "format: 1", "format: 2")
+    monkeypatch.chdir(tiny.courses_dir)
+    result = academy("check")
+    assert (result.exit_code, result.stdout.splitlines()) == (1, [
+        "tiny-course/course.yml:1: error: \"format\" must be 1 (the course format version this platform reads), not '2'"
+    ])
+
+
+def test_check_in_a_repository_with_a_courses_folder_checks_that_folder(academy, tiny):
+    tiny.edit("course.yml", "format: 1", "format: 2")
+    assert academy("check").stdout.splitlines() == [
+        "courses/tiny-course/course.yml:1: error: \"format\" must be 1 (the course format version this platform reads), not '2'"
+    ]
+
+
+def test_check_inside_a_course_folder_checks_that_course_with_paths_from_there(academy, tiny, monkeypatch):
+    tiny.edit("course.yml", "format: 1", "format: 2")
+    monkeypatch.chdir(tiny.dir)
+    assert academy("check").stdout.splitlines() == [
+        "course.yml:1: error: \"format\" must be 1 (the course format version this platform reads), not '2'"
+    ]
+
+
+def test_check_says_which_folder_it_checks_when_it_found_the_courses_itself(academy, tiny):
+    assert f"Checking the courses in {tiny.courses_dir}" in academy("check").stderr
+
+
 def test_stamp_from_the_command_line_clears_the_stale_warning(academy, tiny):
     tiny.edit(WELCOME_EN, "Keep a notebook nearby.", "Keep a pencil nearby.")
     academy("stamp", "courses/tiny-course/01-first-steps/01-welcome.vi.md", "courses/tiny-course/01-first-steps/01-welcome.ar.md")

@@ -113,7 +113,8 @@ def test_a_single_tag_may_be_written_without_brackets(tiny):
 
 def test_invalid_yaml_in_course_yml_is_reported_on_the_line_of_the_mistake(tiny):
     tiny.write("course.yml", "format: 1\nsource_language: en\nlanguages: [en, vi, ar\npass_percent: 80\n")
-    assert tiny.errors() == ["tiny-course/course.yml:3: error: invalid YAML: expected ',' or ']', but got ':'"]
+    assert tiny.errors() == ["tiny-course/course.yml:3: error: invalid YAML: a list opened with \"[\" is not closed; "
+                             "close it with \"]\" on the same line (the YAML reader says: expected ',' or ']', but got ':')"]
 
 
 def test_a_key_written_twice_in_course_yml_is_an_error(tiny):

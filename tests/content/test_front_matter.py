@@ -98,17 +98,20 @@ def test_a_title_that_looks_like_a_number_or_a_boolean_stays_text(tiny):
 def test_invalid_yaml_in_front_matter_is_reported_on_its_line(tiny):
     rel = "01-first-steps/02-check.en.md"
     tiny.edit(rel, "pass_percent: 60", "pass_percent: 60: 70")
-    assert tiny.errors() == [f"{tiny.where(rel, 'pass_percent:')}: error: invalid YAML: mapping values are not allowed here"]
+    assert tiny.errors() == [f"{tiny.where(rel, 'pass_percent:')}: error: invalid YAML: a value contains \": \"; put the whole value "
+                             "in quotes, such as \"Step 1: prepare\" (the YAML reader says: mapping values are not allowed here)"]
 
 
 def test_an_unclosed_quote_in_front_matter_is_reported_on_the_line_it_opens(tiny):
     tiny.edit(WRAP_UP, "title: Wrap-up", 'title: "Wrap-up')
-    assert tiny.errors() == [f"tiny-course/{WRAP_UP}:2: error: invalid YAML: found unexpected end of stream"]
+    assert tiny.errors() == [f"tiny-course/{WRAP_UP}:2: error: invalid YAML: a quotation mark opened on this line is never closed; "
+                             "close it at the end of the value (the YAML reader says: found unexpected end of stream)"]
 
 
 def test_a_tab_indent_in_front_matter_is_reported_on_its_line(tiny):
     tiny.edit(WRAP_UP, "title: Wrap-up", "title: Wrap-up\n\tminutes: 3")
-    assert tiny.errors() == [f"tiny-course/{WRAP_UP}:3: error: invalid YAML: found character '\\t' that cannot start any token"]
+    assert tiny.errors() == [f"tiny-course/{WRAP_UP}:3: error: invalid YAML: a tab is used to indent; indent with spaces "
+                             "(the YAML reader says: found character '\\t' that cannot start any token)"]
 
 
 def test_a_control_character_in_front_matter_is_reported_on_its_line(tiny):
@@ -118,7 +121,8 @@ def test_a_control_character_in_front_matter_is_reported_on_its_line(tiny):
 
 def test_a_unicode_line_separator_does_not_shift_yaml_line_numbers(tiny):
     tiny.edit(WRAP_UP, "title: Wrap-up", "title: \"Wrap\u2028up\"\nminutes: [3")
-    assert tiny.errors() == [f"tiny-course/{WRAP_UP}:3: error: invalid YAML: expected ',' or ']', but got '<stream end>'"]
+    assert tiny.errors() == [f"tiny-course/{WRAP_UP}:3: error: invalid YAML: a list opened with \"[\" is not closed; "
+                             "close it with \"]\" on the same line (the YAML reader says: expected ',' or ']', but got '<stream end>')"]
 
 
 def test_front_matter_that_is_not_keys_is_an_error(tiny):

@@ -44,6 +44,22 @@ def test_an_image_outside_media_is_an_error(tiny):
     ]
 
 
+def test_an_image_written_media_slash_in_a_lesson_says_to_write_dot_dot_media(tiny):
+    tiny.edit(WELCOME, IMAGE, "![A bicycle](media/bicycle.svg)")
+    assert tiny.errors() == [
+        f"{tiny.where(WELCOME, '![A bicycle]')}: error: image \"media/bicycle.svg\" must be inside the course's media/ folder; "
+        "write \"../media/bicycle.svg\" (the path is relative to this file)"
+    ]
+
+
+def test_a_link_written_media_slash_in_a_lesson_says_to_write_dot_dot_media(tiny):
+    tiny.edit(WELCOME, IMAGE, "[The drawing](media/bicycle.svg)")
+    assert tiny.errors() == [
+        f"{tiny.where(WELCOME, '[The drawing]')}: error: link \"media/bicycle.svg\": no such file; "
+        "write \"../media/bicycle.svg\" (the path is relative to this file)"
+    ]
+
+
 def test_an_image_in_another_course_is_outside_media(tiny):
     tiny.edit(WELCOME, IMAGE, "![A bicycle](../../other-course/media/bicycle.svg)")
     assert tiny.errors() == [
@@ -277,6 +293,30 @@ def test_a_quiz_block_inside_an_admonition_is_an_error(tiny):
     rel = "01-first-steps/03-extra.en.md"
     tiny.write(rel, "---\ntitle: Extra\n---\n::: tip\n```quiz\nid: q\ntype: truefalse\nquestion: Q?\nanswer: true\n```\n:::\n")
     assert tiny.errors() == [f"{tiny.where(rel, '```quiz')}: error: a quiz block must not be inside an admonition, a list or a quote"]
+
+
+def test_a_code_block_marked_quiz_with_a_capital_is_a_warning_on_its_fence(tiny):
+    rel = "01-first-steps/03-extra.en.md"
+    tiny.write(rel, "---\ntitle: Extra\n---\nOne question.\n\n```Quiz\nid: q\ntype: truefalse\nquestion: Q?\nanswer: true\n```\n")
+    assert [p for p in tiny.warnings() if rel in p] == [
+        f"{tiny.where(rel, '```Quiz')}: warning: a code block marked \"Quiz\" is shown as code, not as a question; "
+        "write ```quiz in lower case"
+    ]
+
+
+def test_a_yaml_code_block_holding_a_question_is_a_warning_on_its_fence(tiny):
+    rel = "01-first-steps/03-extra.en.md"
+    tiny.write(rel, "---\ntitle: Extra\n---\nOne question.\n\n```yaml\nid: q\ntype: truefalse\nquestion: Q?\nanswer: true\n```\n")
+    assert [p for p in tiny.warnings() if rel in p] == [
+        f"{tiny.where(rel, '```yaml')}: warning: this code block marked \"yaml\" has the keys of a question (type, question) "
+        "but is shown as code; start it with ```quiz to make it a question"
+    ]
+
+
+def test_a_yaml_code_block_that_is_not_a_question_is_not_reported(tiny):
+    rel = "01-first-steps/03-extra.en.md"
+    tiny.write(rel, "---\ntitle: Extra\n---\nA setting:\n\n```yaml\nspeed: 20\ntype: road\n```\n")
+    assert [p for p in tiny.problems() if rel in p] == []
 
 
 def test_a_quiz_block_inside_a_list_is_an_error(tiny):

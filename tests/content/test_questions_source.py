@@ -284,28 +284,35 @@ def test_an_empty_quiz_block_is_an_error_on_its_fence(tiny):
 
 def test_invalid_yaml_in_a_quiz_block_is_reported_on_its_line(tiny):
     rel, errors = quiz_errors(tiny, SINGLE.replace("question: Which brake works best in the rain?", "question: Which brake: disc or rim?"))
-    assert errors == [f"{tiny.where(rel, 'question:')}: error: invalid YAML: mapping values are not allowed here"]
+    assert errors == [f"{tiny.where(rel, 'question:')}: error: invalid YAML: a value contains \": \"; put the whole value in quotes, "
+                      "such as \"Step 1: prepare\" (the YAML reader says: mapping values are not allowed here)"]
 
 
 def test_an_unclosed_bracket_in_a_quiz_block_is_reported_on_its_line(tiny):
     rel, errors = quiz_errors(tiny, TEXT.replace("[iron, steel]", "[iron, steel") + "explanation: Iron rusts.\n")
-    assert errors == [f"{tiny.where(rel, 'accept:')}: error: invalid YAML: expected ',' or ']', but got ':'"]
+    assert errors == [f"{tiny.where(rel, 'accept:')}: error: invalid YAML: a list opened with \"[\" is not closed; "
+                      "close it with \"]\" on the same line (the YAML reader says: expected ',' or ']', but got ':')"]
 
 
 def test_a_key_without_a_colon_in_a_quiz_block_is_reported_on_its_line(tiny):
     rel, errors = quiz_errors(tiny, TEXT.replace("question: Which", "question Which"))
-    assert errors == [f"{tiny.where(rel, 'question Which')}: error: invalid YAML: could not find expected ':'"]
+    assert errors == [f"{tiny.where(rel, 'question Which')}: error: invalid YAML: a key has no \":\" after it; write it as key: value "
+                      "(the YAML reader says: could not find expected ':')"]
 
 
 def test_a_badly_indented_option_is_reported_on_its_line(tiny):
     rel, errors = quiz_errors(tiny, SINGLE.replace("  - id: rim", " - id: rim"))
-    assert errors == [f"{tiny.where(rel, ' - id: rim')}: error: invalid YAML: expected <block end>, but found '<block sequence start>'"]
+    assert errors == [f"{tiny.where(rel, ' - id: rim')}: error: invalid YAML: this line is not indented like the lines above it; "
+                      "line it up, with spaces, with the key or list item it belongs to "
+                      "(the YAML reader says: expected <block end>, but found '<block sequence start>')"]
 
 
 def test_a_second_yaml_document_in_a_quiz_block_is_an_error(tiny):
     rel, errors = quiz_errors(tiny, TRUEFALSE + "---\nid: more\n")
     assert errors == [
-        f"tiny-course/{rel}:11: error: invalid YAML: expected a single document in the stream, but found another document"
+        f"tiny-course/{rel}:11: error: invalid YAML: a line \"---\" starts a second YAML document here; "
+        "remove it (each question needs a quiz block of its own) "
+        "(the YAML reader says: expected a single document in the stream, but found another document)"
     ]
 
 

@@ -163,7 +163,15 @@ def test_a_translated_question_with_an_error_of_its_own_is_not_also_reported_mis
 def test_a_source_question_with_broken_yaml_is_not_reported_again_in_every_translation(tiny):
     rel = "01-first-steps/02-check.en.md"
     tiny.edit(rel, "question: Bicycle wheels are round.", "question: Bicycle wheels: round?")
-    assert tiny.errors() == [f"{tiny.where(rel, 'wheels: round?')}: error: invalid YAML: mapping values are not allowed here"]
+    assert tiny.errors() == [f"{tiny.where(rel, 'wheels: round?')}: error: invalid YAML: a value contains \": \"; put the whole value in quotes, such as \"Step 1: prepare\" "
+        "(the YAML reader says: mapping values are not allowed here)"]
+
+
+def test_a_question_id_used_twice_in_the_source_is_reported_there_and_not_blamed_on_the_translations(tiny):
+    rel = "01-first-steps/02-check.en.md"
+    tiny.edit(rel, "id: protective-gear", "id: heaviest-part")
+    second_id_line = tiny.line_of(rel, "type: multiple") - 1
+    assert tiny.errors() == [f'tiny-course/{rel}:{second_id_line}: error: question id "heaviest-part" is used twice in this lesson']
 
 
 def test_an_unknown_key_in_a_translated_question_is_an_error(tiny):
