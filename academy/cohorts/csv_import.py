@@ -25,7 +25,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
-from ..auth.services import USERNAME_RE, AccountError, create_user, make_temporary_password, normalise_username
+from ..auth.services import (
+    USERNAME_RE,
+    AccountError,
+    clean_display_name,
+    create_user,
+    make_temporary_password,
+    normalise_username,
+)
 from ..extensions import db
 from ..i18n import LANGUAGES
 from ..learn.models import Enrollment
@@ -159,7 +166,7 @@ def read_class_list(data: bytes, default_language: str) -> list[NewLearner]:
     seen: dict[str, int] = {}
     for row in rows:
         line = row["line"]
-        name = unicodedata.normalize("NFC", row.get("display_name", ""))
+        name = clean_display_name(row.get("display_name", ""))
         language = language_code(row.get("language", ""), default_language)
         username = normalise_username(row.get("username", ""))
         if not name:
@@ -234,9 +241,10 @@ def _exists(username: str) -> bool:
 
 # -- creating the accounts ----------------------------------------------------------
 
-def import_class(cohort, course, learners: list[NewLearner], now=None) -> list[tuple[User, str]]:
+def import_class(cohort, course, learners: list[NewLearner], now=None, created_by=None) -> list[tuple[User, str]]:
     """Create every account (with a first password to change at first sign-in),
     put it in the cohort and enrol it in the course: all in one transaction.
+    ``created_by``: the tutor importing, who keeps managing the accounts.
     Returns (user, first password) pairs; the passwords are not kept."""
     if course is None or course.id != cohort.course_id:
         raise CohortError("course-unavailable")
@@ -249,7 +257,7 @@ def import_class(cohort, course, learners: list[NewLearner], now=None) -> list[t
             password = make_temporary_password()
             try:
                 user = create_user(item.username, password, item.display_name, language=item.language,
-                                   must_change_password=True)
+                                   must_change_password=True, created_by=created_by)
             except AccountError as exc:  # someone took the name since the check
                 raise ClassListError([Problem(item.line, exc.code, {"username": item.username})]) from None
             created.append((user, password))

@@ -251,7 +251,7 @@ def import_learners(cohort_id: int):
     if form.validate_on_submit():
         try:
             learners = read_class_list(form.file.data.read(), cohort.language)
-            created = import_class(cohort, course, learners)
+            created = import_class(cohort, course, learners, created_by=current_user._get_current_object())
             db.session.commit()
         except ClassListError as exc:
             problems = [import_message(p) for p in exc.problems]

@@ -99,7 +99,8 @@ def test_changing_the_password_ends_other_sessions(app, make_user, login):
     phone, laptop = app.test_client(), app.test_client()
     login(phone, user)
     login(laptop, user)
-    laptop.post("/account/password", data={"password": "another password", "confirm": "another password"})
+    laptop.post("/account/password", data={"current": "correct horse battery", "password": "another password",
+                                           "confirm": "another password"})
     assert laptop.get("/my").status_code == 200
     assert phone.get("/my").status_code == 302
 

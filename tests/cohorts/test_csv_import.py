@@ -180,3 +180,14 @@ def test_each_credentials_slip_speaks_its_learners_language(client, signed_in_tu
     assert "كلمة المرور" in fatima_slip  # "password", in Arabic
     assert "密码" in fang_slip
     assert 'lang="ar" dir="rtl"' in page.split("فاطمة الزهراء", 1)[0].rsplit("<li", 1)[1]
+
+
+def test_names_from_the_file_lose_control_characters_and_direction_overrides(client, signed_in_tutor, cohort):
+    upload(client, cohort, "display_name,username\n\"\u202eLê\u2066 Thị\u2069\u200f Hoa\x07\",hoa\n")
+    assert named("hoa").display_name == "Lê Thị Hoa"
+
+
+def test_a_name_of_invisible_characters_only_is_reported_as_missing(cohort):
+    with pytest.raises(csv_import.ClassListError) as error:
+        csv_import.read_class_list("display_name\n\u202e\u2066\u200f\nMai\n".encode(), "vi")
+    assert [(p.line, p.code) for p in error.value.problems] == [(2, "no-name")]
