@@ -110,6 +110,18 @@ def test_learners_a_tutor_imported_stay_in_their_care_outside_the_cohort(client,
     assert client.post(f"/admin/users/{learner.id}/reset-password").status_code == 200
 
 
+def test_an_account_a_tutor_made_under_people_is_theirs_and_no_one_elses(client, login, tutor, other_tutor):
+    login(client, tutor)
+    client.post("/admin/users", data={"display_name": "Võ Thị Sáu", "username": "sau", "language": "vi", "role": "learner"})
+    learner = db_user("sau")
+    assert learner.created_by_id == tutor.id
+    assert client.post(f"/admin/users/{learner.id}/reset-password").status_code == 200
+    other = client.application.test_client()
+    login(other, other_tutor)
+    assert other.post(f"/admin/users/{learner.id}/reset-password").status_code == 404
+    assert "Võ Thị Sáu" not in other.get("/admin/users").get_data(as_text=True)
+
+
 def test_a_tutor_lists_only_the_cohorts_they_tutor(client, login, tutor, other_tutor, make_cohort):
     make_cohort(name="Ana's class")
     make_cohort(name="Ben's class", tutors=[other_tutor])
