@@ -23,8 +23,13 @@ DEFAULTS = {
     "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-For names the client
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_SECONDS": 300,
+    "SESSION_LIFETIME_DAYS": 14,  # a sign-in ends after this long, however active
+    "STAFF_IDLE_HOURS": 8,  # a tutor's or admin's sign-in ends after this long unused
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # No "remember me": login_user() is never asked to remember. A remember
+    # cookie would carry a login session's id like the session cookie and
+    # pass the same check (auth/routes.py load_user).
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": 12 * 3600,  # a learner may keep a lesson open for a shift

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .auth.models import User
+from .auth.models import LoginSession, User
 from .certificates.models import Certificate
 from .extensions import db
 from .learn.models import Attempt, Enrollment, LessonProgress
@@ -37,6 +37,11 @@ def export_user_data(user: User, library=None) -> dict:
             {"course": a.course_id, "lesson": a.lesson_key, "lesson_version": a.lesson_version, "language": a.language,
              "answers": a.answers, "results": a.results, "score": a.score, "passed": a.passed, "time": iso(a.created_dt)}
             for a in rows(Attempt)
+        ],
+        # When and how long they were signed in; never the session ids, which sign in.
+        "sign_ins": [
+            {"started": iso(s.created_dt), "last_seen": iso(s.last_seen_dt), "ended": iso(s.ended_dt)}
+            for s in rows(LoginSession)
         ],
         "certificates": [
             {"code": c.display_code, "course": c.course_id, "name": c.learner_name, "completed": c.completed_on.isoformat(),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from flask import has_app_context
@@ -110,3 +112,16 @@ class CsrfClient(FlaskClient):
                 data = {**data, "csrf_token": self.csrf_token()}
             kwargs["data"] = data
         return super().post(*args, **kwargs)
+
+
+def in_parallel(count: int, work) -> list:
+    """``work(i)`` for i in range(count), each in its own thread, all
+    released at the same moment; their results in order."""
+    barrier = threading.Barrier(count)
+
+    def run(index):
+        barrier.wait()
+        return work(index)
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(run, range(count)))

@@ -6,7 +6,12 @@ from helpers import answers_for, attempt_token, lesson_url
 
 @pytest.fixture
 def world(app, make_user, course):
-    """An owner with an attempt, another learner, a tutor and an admin."""
+    """An owner with an attempt, in the tutor's cohort; another learner in
+    no cohort; a tutor of another cohort; an admin."""
+    from datetime import date, timedelta
+
+    from academy.cohorts import services as cohorts
+    from academy.extensions import db
     from academy.learn import services
 
     owner = make_user("owner")
@@ -15,9 +20,16 @@ def world(app, make_user, course):
     token = services.new_attempt_token(app.config["SECRET_KEY"], owner, course, lesson)
     nonce = services.read_attempt_token(app.config["SECRET_KEY"], token, owner, course, lesson)
     attempt, _ = services.submit_attempt(owner, course, lesson, "en", nonce, _form(answers_for(lesson.source)))
+    tutor, other_tutor = make_user("tutor", role="tutor"), make_user("other-tutor", role="tutor")
+    start = date.today()
+    cohort = cohorts.create_cohort(course, "Line 1", "en", start, start + timedelta(days=20), [tutor])
+    cohorts.join_cohort(owner, cohort, course)
+    other_cohort = cohorts.create_cohort(course, "Line 2", "en", start, start + timedelta(days=20), [other_tutor])
+    db.session.commit()
     return {
-        "owner": owner, "other": make_user("other"), "tutor": make_user("tutor", role="tutor"),
+        "owner": owner, "other": make_user("other"), "tutor": tutor, "other_tutor": other_tutor,
         "admin": make_user("admin", role="admin"), "attempt": attempt.id, "lesson": lesson,
+        "cohort": cohort.id, "other_cohort": other_cohort.id,
     }
 
 
@@ -96,11 +108,51 @@ def test_only_an_admin_installs_or_rolls_back_courses(app, login, world, who, st
 
 
 @pytest.mark.parametrize(("who", "target", "status"), [
-    ("owner", "other", 404), ("tutor", "owner", 200), ("tutor", "admin", 404), ("admin", "tutor", 200),
+    ("owner", "other", 404), ("tutor", "owner", 200), ("tutor", "other", 404), ("tutor", "admin", 404),
+    ("other_tutor", "owner", 404), ("admin", "tutor", 200), ("admin", "other", 200),
 ])
-def test_password_resets_follow_the_role(app, login, world, who, target, status):
+def test_password_resets_follow_the_role_and_the_cohort(app, login, world, who, target, status):
+    """A tutor resets only the learners of their own cohorts (and accounts they made)."""
     response = as_(app, login, world, who).post(f"/admin/users/{world[target].id}/reset-password")
     assert response.status_code == status
+
+
+# Every staff route that is about one account, or for admins only.
+STAFF_ROUTES = [
+    ("get", "/admin/settings"),
+    ("post", "/admin/settings"),
+    ("post", "/admin/users/{owner}/reset-password"),
+    ("post", "/admin/users/{owner}/delete"),
+    ("get", "/admin/certificates"),
+    ("post", "/admin/certificates/{certificate}/revoke"),
+    ("post", "/admin/certificates/{certificate}/reissue"),
+    ("get", "/cohorts/{cohort}/"),
+    ("get", "/cohorts/{cohort}/learners/{owner}"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), STAFF_ROUTES)
+def test_a_tutor_of_another_cohort_gets_not_found_on_every_staff_route_about_the_learner(
+        app, login, world, method, path):
+    url = path.format(owner=world["owner"].id, certificate="ABCD", cohort=world["cohort"])
+    client = as_(app, login, world, "other_tutor")
+    response = client.get(url) if method == "get" else client.post(url, data={})
+    assert response.status_code == 404
+
+
+def test_a_tutor_lists_only_the_learners_of_their_cohorts(app, login, world):
+    page = as_(app, login, world, "tutor").get("/admin/users").get_data(as_text=True)
+    assert ">owner<" in page and ">other<" not in page and ">admin<" not in page
+
+
+def test_a_tutor_of_another_cohort_lists_none_of_those_learners(app, login, world):
+    page = as_(app, login, world, "other_tutor").get("/admin/users").get_data(as_text=True)
+    assert ">owner<" not in page and ">other<" not in page
+
+
+def test_an_admin_lists_every_account(app, login, world):
+    page = as_(app, login, world, "admin").get("/admin/users").get_data(as_text=True)
+    assert all(f">{name}<" in page for name in ("owner", "other", "tutor", "other-tutor"))
 
 
 @pytest.mark.parametrize(("who", "status"), [("owner", 404), ("tutor", 404), ("admin", 302)])

@@ -8,13 +8,13 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
 from ..access import admin_required, staff_required
 from ..auth import services as accounts
 from ..auth.models import User
 from ..certificates.services import CertificateError, organisation_logo, save_organisation_logo
+from ..cohorts import services as cohorts
 from ..content_updates import UpdateError, install, previous_dir, read_marker, rollback, staged_update, update_target
 from ..extensions import csrf, db
 from ..learn.services import impact_of
@@ -27,9 +27,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _managed_user_or_404(user_id: int) -> User:
-    """Admins manage everyone; tutors manage learners only."""
+    """Admins manage everyone; a tutor the learners of their cohorts and the
+    accounts they made (cohorts.services.may_manage). Anyone else: 404."""
     user = db.session.get(User, user_id)
-    if user is None or (not current_user.is_admin and user.role != "learner"):
+    if user is None or not cohorts.may_manage(current_user, user):
         abort(404)
     return user
 
@@ -45,17 +46,15 @@ def users():
         try:
             temporary = accounts.make_temporary_password()
             user = accounts.create_user(form.username.data, temporary, form.display_name.data, role=form.role.data,
-                                        language=form.language.data, must_change_password=True)
+                                        language=form.language.data, must_change_password=True,
+                                        created_by=current_user._get_current_object())
         except accounts.AccountError as exc:
             flash(message_for(exc), "error")
         else:
             db.session.commit()
             new_password = (user, temporary)
             form = CreateUserForm(formdata=None)
-    query = select(User).order_by(User.display_name)
-    if not current_user.is_admin:
-        query = query.filter_by(role="learner")
-    return render_template("admin/users.html", form=form, users=db.session.scalars(query).all(),
+    return render_template("admin/users.html", form=form, users=cohorts.learners_managed_by(current_user),
                            new_password=new_password, confirm=ConfirmForm())
 
 

@@ -29,6 +29,8 @@ class RegisterForm(NewAccountForm):
 
 
 class PasswordForm(FlaskForm):
+    # Asked for unless the person is replacing a temporary password (the view and the service decide).
+    current = PasswordField(_l("Current password"), validators=[Optional(), Length(max=200)], render_kw={"autocomplete": "current-password"})
     password = PasswordField(_l("New password (at least 8 characters)"), validators=[DataRequired(), Length(min=8, max=200)], render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("New password again"), validators=[DataRequired(), EqualTo("password", message=_l("The two passwords are not the same."))], render_kw={"autocomplete": "new-password"})
 

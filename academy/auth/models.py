@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -25,12 +25,21 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16), default="learner")
     language: Mapped[str] = mapped_column(String(16), default="en")
     must_change_password: Mapped[bool] = mapped_column(default=False)
-    # Bumped on a password change or reset: every other session ends.
-    login_version: Mapped[int] = mapped_column(default=1)
+    # The tutor or admin who made this account (in "People" or with a class
+    # list); that tutor may keep managing it. None: self-registered, made
+    # from the shell, or its maker's account is gone.
+    # Not a foreign key (see the migration): delete_user() clears it.
+    created_by_id: Mapped[int | None] = mapped_column(index=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
 
+    # The sign-in (a LoginSession id) this request came with; not a column.
+    # flask-login keeps what get_id() returns in the session cookie.
+    login_session_id = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.login_version}"
+        if not self.login_session_id:
+            raise RuntimeError("sign in through academy.auth.login_sessions.start(), which gives the session its id")
+        return self.login_session_id
 
     @property
     def is_admin(self) -> bool:
@@ -41,9 +50,25 @@ class User(UserMixin, db.Model):
         return self.role in ("tutor", "admin")
 
 
+class LoginSession(db.Model):
+    """One sign-in on one device. The session cookie carries only its id, so
+    that signing out, a new password or an administrator can end it on the
+    server: a cookie copied before then is worth nothing afterwards."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # 32 random bytes, URL-safe
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_dt: Mapped[datetime] = mapped_column(default=utcnow)  # to within LAST_SEEN_PRECISION
+    ended_dt: Mapped[datetime | None] = mapped_column()
+
+
 class LoginFailure(db.Model):
     """Failed sign-ins per account and per address, for the throttle.
-    Kept in the database so that several app processes share it."""
+    Kept in the database so that several app processes share it. The key is
+    ``user:`` or ``addr:`` and a hash of the name or address: a fixed length
+    whatever was typed, and no record of mistyped usernames."""
 
     __tablename__ = "login_failures"
 
@@ -51,4 +76,3 @@ class LoginFailure(db.Model):
     count: Mapped[int] = mapped_column(default=0)
     first_dt: Mapped[datetime] = mapped_column(default=utcnow)
     locked_until_dt: Mapped[datetime | None] = mapped_column()
-

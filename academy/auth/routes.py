@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, Response, abort, current_app, flash, json, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -11,8 +13,9 @@ from ..extensions import db, login_manager
 from ..library import get_library
 from ..messages import message_for
 from ..settings import self_registration_open
+from ..timeutil import utcnow
 from ..web import safe_next
-from . import services
+from . import login_sessions, services
 from .forms import AccountForm, LoginForm, NewAccountForm, PasswordForm, RegisterForm
 from .models import User
 
@@ -22,14 +25,40 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = None  # the sign-in page says why on its own
 
 
+def _session_limits() -> tuple[timedelta, timedelta]:
+    config = current_app.config
+    return timedelta(days=config["SESSION_LIFETIME_DAYS"]), timedelta(hours=config["STAFF_IDLE_HOURS"])
+
+
 @login_manager.user_loader
-def load_user(user_id: str):
-    ident, _sep, version = user_id.partition(":")
-    if not ident.isdigit() or not version.isdigit():
+def load_user(session_id: str):
+    """The account of a sign-in that is still good (login_sessions.find), or
+    None: the cookie then signs in no one. A remember-me cookie, were there
+    one, would come through here as well."""
+    lifetime, staff_idle = _session_limits()
+    now = utcnow()
+    found = login_sessions.find(session_id, lifetime, staff_idle, now)
+    if found is None:
         return None
-    user = db.session.get(User, int(ident))
-    # A changed or reset password ends every other session.
-    return user if user is not None and user.login_version == int(version) else None
+    user, row = found
+    if login_sessions.needs_touch(row, now):
+        # At most once every LAST_SEEN_PRECISION per sign-in, a page view
+        # notes the time (the staff idle timeout needs it); every other
+        # request only reads. This runs first thing in the request: end its
+        # read first, so that on SQLite the write starts a transaction of its
+        # own and waits for the lock instead of failing on a stale snapshot.
+        db.session.commit()
+        login_sessions.touch(row.id, now)
+        db.session.commit()
+    return user
+
+
+def _sign_in(user: User) -> None:
+    """A new session cookie for a sign-in that login_sessions.start() made
+    and the view has committed."""
+    session.clear()  # no session fixation
+    login_user(user)
+    session["lang"] = user.language
 
 
 @bp.before_app_request
@@ -53,10 +82,10 @@ def login():
             db.session.commit()  # the failed try counts for the throttle
             flash(message_for(exc), "error")
             return render_template("auth/login.html", form=form), 401 if exc.code == "bad-credentials" else 429
+        login_sessions.prune(_session_limits()[0])
+        login_sessions.start(user)
         db.session.commit()
-        session.clear()  # no session fixation
-        login_user(user)
-        session["lang"] = user.language
+        _sign_in(user)
         return redirect(safe_next(request.args.get("next"), url_for("learn.my_learning")))
     return render_template("auth/login.html", form=form,
                            can_register=self_registration_open(current_app.config["SELF_REGISTRATION"]))
@@ -64,6 +93,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        login_sessions.end(current_user.login_session_id)
+        db.session.commit()
     logout_user()
     session.pop("lang", None)
     return redirect(url_for("catalog.index"))
@@ -101,10 +133,9 @@ def register():
             return render_template("auth/register.html", form=form), 422
         if cohort is not None:  # join the class (a new account is in no other cohort)
             cohorts.join_cohort(user, cohort, course)
-        db.session.commit()  # the account and its cohort place: one step, one transaction
-        session.clear()
-        login_user(user)
-        session["lang"] = user.language
+        login_sessions.start(user)
+        db.session.commit()  # the account, its cohort place and its sign-in: one step, one transaction
+        _sign_in(user)
         if cohort is not None:
             flash(_("Welcome! Your account is ready and you are in the cohort “%(name)s”.", name=cohort.name), "info")
             return redirect(url_for("learn.my_learning"))
@@ -115,25 +146,30 @@ def register():
 
 @bp.route("/setup/<token>", methods=["GET", "POST"])
 def setup(token: str):
-    if not services.setup_token_valid(token):
-        abort(404)
     form = NewAccountForm()
-    if request.method == "GET":
-        form.language.data = str(get_locale())
-    if form.validate_on_submit():
+    # A complete form goes straight to create_first_admin, whose first
+    # statement uses the token up: of several posts sent at once, one makes
+    # the admin and the others find the link used (404).
+    if request.method == "POST" and form.validate_on_submit():
         try:
             user = services.create_first_admin(token, form.username.data, form.password.data,
                                                form.display_name.data, form.language.data)
         except services.AccountError as exc:
+            db.session.rollback()  # the token stays for another try
+            if exc.code == "bad-setup-token":
+                abort(404)
             flash(message_for(exc), "error")
             return render_template("auth/setup.html", form=form, token=token), 422
+        login_sessions.start(user)
         db.session.commit()
-        session.clear()
-        login_user(user)
-        session["lang"] = user.language
+        _sign_in(user)
         flash(_("You are the administrator of this Academy."), "info")
         return redirect(url_for("admin.users"))
-    return render_template("auth/setup.html", form=form, token=token)
+    if not services.setup_token_valid(token):
+        abort(404)
+    if request.method == "GET":
+        form.language.data = str(get_locale())
+    return render_template("auth/setup.html", form=form, token=token), 422 if form.errors else 200
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -141,9 +177,11 @@ def setup(token: str):
 def account():
     form = AccountForm(obj=current_user)
     if form.validate_on_submit():
-        current_user.display_name = form.display_name.data.strip()
-        current_user.language = form.language.data
-        current_user.email = form.email.data or None
+        try:
+            services.update_profile(current_user, form.display_name.data, form.language.data, form.email.data)
+        except services.AccountError as exc:
+            form.display_name.errors.append(message_for(exc))
+            return render_template("auth/account.html", form=form), 422
         db.session.commit()
         session["lang"] = current_user.language
         flash(_("Saved."), "info")
@@ -156,16 +194,20 @@ def account():
 def password():
     form = PasswordForm()
     if form.validate_on_submit():
+        config = current_app.config
         try:
-            services.change_password(current_user, form.password.data)
+            services.change_password(current_user, form.password.data, form.current.data,
+                                     keep_session_id=current_user.login_session_id,
+                                     max_failures=config["LOGIN_MAX_FAILURES"], lock_seconds=config["LOGIN_LOCK_SECONDS"])
         except services.AccountError as exc:
-            flash(message_for(exc), "error")
+            db.session.commit()  # a wrong current password counts for the throttle
+            field = form.current if exc.code in ("wrong-current-password", "locked") else form.password
+            field.errors.append(message_for(exc))
             return render_template("auth/password.html", form=form), 422
-        db.session.commit()
-        login_user(current_user._get_current_object())  # the session follows the new login version
+        db.session.commit()  # this sign-in stays; the account's others have ended
         flash(_("Your new password is saved."), "info")
         return redirect(url_for("learn.my_learning"))
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form), 422 if form.errors else 200
 
 
 @bp.get("/account/export.json")

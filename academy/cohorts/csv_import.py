@@ -28,6 +28,7 @@ from ..auth.models import User
 from ..auth.services import (
     USERNAME_RE,
     AccountError,
+    clean_display_name,
     create_user,
     hash_password,
     make_temporary_password,
@@ -168,7 +169,7 @@ def read_class_list(data: bytes, default_language: str) -> list[NewLearner]:
     seen: dict[str, int] = {}
     for row in rows:
         line = row["line"]
-        name = unicodedata.normalize("NFC", row.get("display_name", ""))
+        name = clean_display_name(row.get("display_name", ""))
         language = language_code(row.get("language", ""), default_language)
         username = normalise_username(row.get("username", ""))
         if not name:
@@ -254,11 +255,12 @@ def give_first_passwords(learners: list[NewLearner]) -> list[NewLearner]:
     return prepared
 
 
-def import_class(cohort, course, learners: list[NewLearner], now=None) -> list[tuple[User, str]]:
+def import_class(cohort, course, learners: list[NewLearner], now=None, created_by=None) -> list[tuple[User, str]]:
     """Create every account (with its first password, to change at first
     sign-in), put it in the cohort and enrol it in the course: all or
-    nothing. ``learners`` come from :func:`give_first_passwords`. Returns
-    (user, first password) pairs; the passwords are not kept."""
+    nothing. ``learners`` come from :func:`give_first_passwords`.
+    ``created_by``: the tutor importing, who keeps managing the accounts.
+    Returns (user, first password) pairs; the passwords are not kept."""
     if course is None or course.id != cohort.course_id:
         raise CohortError("course-unavailable")
     if any(not item.password_hash for item in learners):
@@ -271,7 +273,8 @@ def import_class(cohort, course, learners: list[NewLearner], now=None) -> list[t
         for item in learners:
             try:
                 user = create_user(item.username, item.first_password, item.display_name, language=item.language,
-                                   must_change_password=True, password_hash=item.password_hash)
+                                   must_change_password=True, password_hash=item.password_hash,
+                                   created_by=created_by)
             except AccountError as exc:  # someone took the name since the check
                 raise ClassListError([Problem(item.line, exc.code, {"username": item.username})]) from None
             created.append((user, item.first_password))

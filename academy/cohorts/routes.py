@@ -257,7 +257,7 @@ def import_learners(cohort_id: int):
             # passwords are hashed: learners' answers keep landing meanwhile.
             db.session.commit()
             learners = give_first_passwords(learners)
-            created = import_class(cohort, course, learners)
+            created = import_class(cohort, course, learners, created_by=current_user._get_current_object())
             db.session.commit()
         except ClassListError as exc:
             problems = [import_message(p) for p in exc.problems]

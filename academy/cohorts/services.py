@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
@@ -193,6 +193,39 @@ def member_counts(cohort_ids: list[int]) -> dict[int, int]:
         select(CohortMember.cohort_id, func.count(CohortMember.id))
         .where(CohortMember.cohort_id.in_(cohort_ids)).group_by(CohortMember.cohort_id)
     ).all())
+
+
+# -- whose account a tutor manages --------------------------------------------------
+#
+# An admin manages every account. A tutor manages learners only, and of
+# those only the members of a cohort they tutor and the accounts they made
+# themselves ("People" or a class list): they see them in "People" and may
+# reset their passwords. A learner in another tutor's cohort, or in none,
+# is not theirs.
+
+def _managed_by_tutor(staff):
+    tutored = select(cohort_tutors.c.cohort_id).where(cohort_tutors.c.user_id == staff.id)
+    members = select(CohortMember.user_id).where(CohortMember.cohort_id.in_(tutored))
+    return and_(User.role == "learner", or_(User.id.in_(members), User.created_by_id == staff.id))
+
+
+def learners_managed_by(staff) -> list[User]:
+    """The accounts ``staff`` may see and reset, by name. Nobody's for a learner."""
+    query = select(User).order_by(User.display_name, User.id)
+    if not staff.is_admin:
+        if not staff.is_tutor:
+            return []
+        query = query.where(_managed_by_tutor(staff))
+    return list(db.session.scalars(query))
+
+
+def may_manage(staff, user) -> bool:
+    """Whether ``staff`` may see and reset ``user``'s account. One query for a tutor."""
+    if staff.is_admin:
+        return True
+    if not staff.is_tutor:
+        return False
+    return db.session.scalar(select(User.id).where(User.id == user.id, _managed_by_tutor(staff))) is not None
 
 
 def tutor_choices() -> list[User]:

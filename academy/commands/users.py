@@ -7,7 +7,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from ..auth.services import AccountError, create_user
+from ..auth.services import AccountError, create_user, find_user, normalise_username, unlock
 from ..extensions import db
 from .database import needs_database
 
@@ -15,6 +15,7 @@ from .database import needs_database
 _ACCOUNT_PROBLEMS = {
     "bad-username": "a username is 2 to 64 letters, digits, dots, hyphens or underscores",
     "password-too-short": "the password must have at least 8 characters",
+    "password-too-common": "this password is one of the most common ones; please choose another",
 }
 
 
@@ -45,3 +46,15 @@ def users_create_command(username, role, display_name, language, password_stdin)
         raise click.ClickException(_ACCOUNT_PROBLEMS.get(exc.code, exc.code)) from None
     db.session.commit()
     click.echo(f"created {user.role} {user.username}")
+
+
+@users_group.command("unlock")
+@click.argument("username")
+@with_appcontext
+def users_unlock_command(username):
+    """Lift the sign-in lock after too many wrong passwords."""
+    if find_user(username) is None:
+        raise click.ClickException(f"there is no account {username!r}")
+    lifted = unlock(username)
+    db.session.commit()
+    click.echo(f"unlocked {normalise_username(username)}" if lifted else f"{normalise_username(username)} was not locked")

@@ -99,7 +99,8 @@ def test_changing_the_password_ends_other_sessions(app, make_user, login):
     phone, laptop = app.test_client(), app.test_client()
     login(phone, user)
     login(laptop, user)
-    laptop.post("/account/password", data={"password": "another password", "confirm": "another password"})
+    laptop.post("/account/password", data={"current": "correct horse battery", "password": "another password",
+                                           "confirm": "another password"})
     assert laptop.get("/my").status_code == 200
     assert phone.get("/my").status_code == 302
 
@@ -181,3 +182,23 @@ def test_a_learner_downloads_their_own_data_as_json(client, make_user, login):
     response = client.get("/account/export.json")
     assert response.mimetype == "application/json"
     assert json.loads(response.get_data(as_text=True))["account"]["username"] == "yen"
+
+
+def test_the_data_download_lists_sign_ins_without_their_ids(client, make_user, login):
+    from academy.auth.models import LoginSession
+
+    user = make_user("zung")
+    login(client, user)
+    data = json.loads(client.get("/account/export.json").get_data(as_text=True))
+    (session_id,) = db.session.scalars(select(LoginSession.id).filter_by(user_id=user.id))
+    assert len(data["sign_ins"]) == 1 and data["sign_ins"][0]["ended"] is None
+    assert session_id not in json.dumps(data)
+
+
+def test_deleting_a_tutor_leaves_the_accounts_they_made_without_a_maker(client, make_user, login):
+    tutor = make_user("maker", role="tutor")
+    made = make_user("made", created_by=tutor)
+    login(client, make_user("root2", role="admin"))
+    client.post(f"/admin/users/{tutor.id}/delete")
+    db.session.refresh(made)
+    assert accounts.find_user("maker") is None and made.created_by_id is None

@@ -1,6 +1,7 @@
 """Who may open each cohort page: a tutor only their own cohorts, an admin
 all of them, a learner none (their schedule is on "My learning")."""
 
+import io
 from datetime import datetime, timedelta
 
 import pytest
@@ -31,7 +32,10 @@ COHORT_PAGES = [
     ("get", "/cohorts/{c}/learners/{u}"),
     ("get", "/cohorts/{c}/export.csv"),
 ]
-STAFF_PAGES = [("get", "/cohorts/"), ("get", "/cohorts/new"), ("post", "/cohorts/new")]
+# "People" pages about one member's account: the same rule as the cohort's pages.
+MEMBER_ACCOUNT_PAGES = [("post", "/admin/users/{u}/reset-password")]
+COHORT_PAGES += MEMBER_ACCOUNT_PAGES
+STAFF_PAGES = [("get", "/cohorts/"), ("get", "/cohorts/new"), ("post", "/cohorts/new"), ("get", "/admin/users")]
 
 
 @pytest.fixture
@@ -60,7 +64,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, world, method, path):
 def test_a_learner_in_the_cohort_sees_no_tutor_page(client, login, world, method, path):
     from academy.auth.services import change_password
 
-    change_password(world["learner"], "learner password")
+    change_password(world["learner"], "learner password", "not used")  # add_learners' password
     login(client, world["learner"], "learner password")
     assert visit(client, method, path, world).status_code == 404
 
@@ -81,6 +85,41 @@ def test_the_cohorts_own_tutor_may_use_every_page(client, login, tutor, world, m
 def test_an_admin_may_use_every_page_of_any_cohort(client, login, admin, world, method, path):
     login(client, admin)
     assert allowed(visit(client, method, path, world))
+
+
+def test_people_lists_a_member_for_their_tutor_only(client, login, tutor, other_tutor, admin, world):
+    for who, listed in ((tutor, True), (other_tutor, False), (admin, True)):
+        browser = client.application.test_client()
+        login(browser, who)
+        assert ("Lê Thị Hoa" in browser.get("/admin/users").get_data(as_text=True)) is listed
+
+
+def test_a_learner_taken_out_of_the_cohort_leaves_the_tutors_care(client, login, tutor, world):
+    login(client, tutor)
+    client.post(f"/cohorts/{world['c']}/members/{world['u']}/remove")
+    assert client.post(f"/admin/users/{world['u']}/reset-password").status_code == 404
+
+
+def test_learners_a_tutor_imported_stay_in_their_care_outside_the_cohort(client, login, tutor, cohort):
+    login(client, tutor)
+    client.post(f"/cohorts/{cohort.id}/import", data={"file": (io.BytesIO("display_name\nTrần Văn Nam\n".encode()), "class.csv")},
+                content_type="multipart/form-data")
+    learner = db_user("tran.van.nam")
+    assert learner.created_by_id == tutor.id
+    client.post(f"/cohorts/{cohort.id}/members/{learner.id}/remove")
+    assert client.post(f"/admin/users/{learner.id}/reset-password").status_code == 200
+
+
+def test_an_account_a_tutor_made_under_people_is_theirs_and_no_one_elses(client, login, tutor, other_tutor):
+    login(client, tutor)
+    client.post("/admin/users", data={"display_name": "Võ Thị Sáu", "username": "sau", "language": "vi", "role": "learner"})
+    learner = db_user("sau")
+    assert learner.created_by_id == tutor.id
+    assert client.post(f"/admin/users/{learner.id}/reset-password").status_code == 200
+    other = client.application.test_client()
+    login(other, other_tutor)
+    assert other.post(f"/admin/users/{learner.id}/reset-password").status_code == 404
+    assert "Võ Thị Sáu" not in other.get("/admin/users").get_data(as_text=True)
 
 
 def test_a_tutor_lists_only_the_cohorts_they_tutor(client, login, tutor, other_tutor, make_cohort):
@@ -152,6 +191,12 @@ def test_a_removed_learner_leaves_the_cohort_but_keeps_their_account(client, log
 
     assert db.session.scalar(select(CohortMember).filter_by(user_id=world["u"])) is None
     assert world["learner"].id is not None
+
+
+def db_user(username: str):
+    from academy.auth.services import find_user
+
+    return find_user(username)
 
 
 def db_cohort(cohort_id: int) -> Cohort:

@@ -207,3 +207,14 @@ def test_the_passwords_are_hashed_while_the_database_still_takes_other_writes(ap
     assert upload(client, cohort, GOOD).status_code == 200
     assert db.session.scalar(select(func.count(CohortMember.id))) == 4
     assert hashed_under_lock == []
+
+
+def test_names_from_the_file_lose_control_characters_and_direction_overrides(client, signed_in_tutor, cohort):
+    upload(client, cohort, "display_name,username\n\"\u202eLê\u2066 Thị\u2069\u200f Hoa\x07\",hoa\n")
+    assert named("hoa").display_name == "Lê Thị Hoa"
+
+
+def test_a_name_of_invisible_characters_only_is_reported_as_missing(cohort):
+    with pytest.raises(csv_import.ClassListError) as error:
+        csv_import.read_class_list("display_name\n\u202e\u2066\u200f\nMai\n".encode(), "vi")
+    assert [(p.line, p.code) for p in error.value.problems] == [(2, "no-name")]

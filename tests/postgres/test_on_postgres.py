@@ -116,3 +116,55 @@ def test_a_cohort_dashboard_is_built_on_postgresql(pg_apps):
     assert response.status_code == 302
     page = client.get(f"/cohorts/{cohort_id}/dashboard")
     assert page.status_code == 200 and "王芳" in page.get_data(as_text=True)
+
+
+def test_parallel_wrong_guesses_are_counted_exactly_on_postgresql(pg_apps):
+    from helpers import in_parallel
+
+    from academy.auth import services as accounts
+    from academy.auth.models import LoginFailure
+
+    first, second = pg_apps
+    with first.app_context():
+        accounts.create_user("pg-parallel", "a long password")
+        db.session.commit()
+
+    def guess(i):
+        app = (first, second)[i % 2]  # two app processes, one database
+        with app.app_context():
+            try:
+                accounts.authenticate("pg-parallel", f"wrong guess {i}", f"192.0.2.{i}")
+            except accounts.AccountError as exc:
+                db.session.commit()
+                return exc.code
+            finally:
+                db.session.remove()
+        return "signed in"
+
+    codes = in_parallel(20, guess)
+    assert sorted(codes) == ["bad-credentials"] * 5 + ["locked"] * 15
+    with first.app_context():
+        counts = db.session.scalars(select(LoginFailure.count).where(LoginFailure.key.like("user:%"))).all()
+        assert 20 in counts
+
+
+def test_the_setup_link_posted_at_once_makes_one_admin_on_postgresql(pg_apps):
+    from helpers import in_parallel
+
+    from academy.auth import services as accounts
+    from academy.auth.models import User
+
+    first, second = pg_apps
+    with first.app_context():
+        if accounts.has_admin():
+            pytest.skip("an earlier test made an admin")
+        token = accounts.issue_setup_token()
+        db.session.commit()
+    browsers = [(first, second)[i % 2].test_client() for i in range(10)]
+    csrf = [browser.csrf_token() for browser in browsers]
+    statuses = in_parallel(10, lambda i: browsers[i].post(f"/setup/{token}", data={
+        "display_name": f"Admin {i}", "username": f"pg-boss{i}", "password": "longenough1", "confirm": "longenough1",
+        "language": "en", "email": "", "csrf_token": csrf[i]}).status_code)
+    assert sorted(statuses) == [302] + [404] * 9
+    with first.app_context():
+        assert db.session.scalar(select(func.count(User.id)).filter_by(role="admin")) == 1
