@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 from ..auth.services import issue_setup_token
 from ..extensions import db
 from ..setup import upgrade_database
+from .https import https_options, serve_https, wants_https
 
 try:
     import fcntl
@@ -54,8 +55,9 @@ def lan_addresses() -> list[str]:
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
 @click.option("--no-migrate", is_flag=True, help="Do not upgrade the database schema on start (run 'academy db upgrade' yourself).")
+@https_options
 @with_appcontext
-def serve_command(host: str, port: int, threads: int, no_migrate: bool):
+def serve_command(host: str, port: int, threads: int, no_migrate: bool, **https):
     """Run Academy with the production server (waitress)."""
     app = current_app._get_current_object()
     if not no_migrate:
@@ -78,6 +80,10 @@ def serve_command(host: str, port: int, threads: int, no_migrate: bool):
     db.session.commit()
     if token:
         click.echo(f"No administrator yet. Create one (this link works once): {addresses[-1]}setup/{token}")
+    if wants_https(https):  # HTTPS beside plain HTTP: academy/commands/https.py
+        shown = [shown_host] + (lan_addresses() if host in ("0.0.0.0", "::") else [])
+        serve_https(app, host=host, port=port, threads=threads, addresses=lan_addresses, shown_addresses=shown, **https)
+        return
     waitress.serve(app, host=host, port=port, threads=threads, ident="Academy")
 
 
