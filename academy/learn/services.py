@@ -4,6 +4,7 @@ they flush: the view or command that performs the whole step commits."""
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass, field, replace
 from typing import Mapping
@@ -316,3 +317,35 @@ def attempts_for_lesson(user, course_id: str, lesson_key: str) -> list[Attempt]:
     return list(db.session.scalars(
         select(Attempt).filter_by(user_id=user.id, course_id=course_id, lesson_key=lesson_key).order_by(Attempt.created_dt.desc())
     ))
+
+
+# -- copies saved on a phone, and answers sent again from its queue -------------
+# (academy/offline: a phone keeps lessons and queues answers while the
+# connection is down, then sends each answer again with its attempt id.)
+
+def lesson_state(user, course: Course, lesson: Lesson) -> LessonState:
+    """The learner's state in a lesson without recording a visit: a copy
+    saved on a phone for reading offline is not a visit."""
+    enrollment = enrollment_for(user, course.id)
+    progress = _progress_rows(user, course.id).get(lesson.key) if enrollment is not None else None
+    used = (progress.attempt_count or 0) if progress else 0
+    left = None if lesson.max_attempts is None else max(lesson.max_attempts - used, 0)
+    return LessonState(enrollment, progress, lesson_status(lesson, progress), used, left)
+
+
+def _as_stored(answers: dict) -> dict:
+    """Answers as the database gives them back (JSON: lists, not tuples)."""
+    return json.loads(json.dumps(answers))
+
+
+def same_answers(attempt: Attempt, lesson: Lesson, form: Mapping[str, list[str]]) -> bool:
+    """Whether a form sent again under an attempt id already recorded holds
+    the answers recorded with it (a replay), or other answers (refused:
+    one attempt id is one attempt)."""
+    try:
+        graded = grade(lesson.text(attempt.language), form, lesson.source)
+    except LearningError:
+        # Answers the lesson as it is now cannot read: a replay of an attempt
+        # made before the lesson changed stands; otherwise they differ.
+        return attempt.lesson_version != lesson.version
+    return _as_stored(graded.answers) == _as_stored(attempt.answers)
