@@ -6,12 +6,13 @@ import http.client
 import socket
 import ssl
 import threading
+import time
 
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from academy.tls import box_certificate, tls_files
-from academy.tls_server import create_servers, server_context
+from academy.tls_server import CertificateWatcher, create_servers, server_context
 
 
 def echo_app(environ, start_response):
@@ -90,3 +91,36 @@ def test_a_renewed_certificate_is_used_for_new_connections_without_a_restart(ser
     with phone_trusting(files).wrap_socket(socket.create_connection(("127.0.0.1", secure.effective_port), timeout=5),
                                            server_hostname="192.168.50.2") as tls:
         assert tls.getpeercert(binary_form=True) == renewed.cert.public_bytes(Encoding.DER)
+
+
+def test_the_watcher_hands_a_renewed_certificate_to_the_server(servers):
+    files, _plain, secure = servers
+    fresh = server_context(files.cert, files.key)
+    answers = iter([None, fresh])  # nothing changed, then a new certificate
+    watcher = CertificateWatcher(secure, lambda: next(answers, None), interval=0.01)
+    watcher.start()
+    try:
+        deadline = time.monotonic() + 5
+        while secure.ssl_context is not fresh and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        watcher.stop()
+    assert secure.ssl_context is fresh
+
+
+def test_the_watcher_keeps_the_certificate_it_has_when_renewing_fails(servers):
+    _files, _plain, secure = servers
+    before = secure.ssl_context
+    calls = []
+
+    def broken():
+        calls.append(1)
+        raise OSError("disk full")
+
+    watcher = CertificateWatcher(secure, broken, interval=0.01)
+    watcher.start()
+    deadline = time.monotonic() + 5
+    while len(calls) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    watcher.stop()
+    assert len(calls) >= 3 and secure.ssl_context is before

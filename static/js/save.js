@@ -164,6 +164,9 @@
     var record = await Store.get("courses", decodeURIComponent(match[1]));
     var url = record && manifestUrl(record);
     if (!url) return;
+    var checked = "academy-checked:" + record.course; // at most every five minutes while reading
+    if (Date.now() - Number(sessionStorage.getItem(checked) || 0) < 5 * 60 * 1000) return;
+    sessionStorage.setItem(checked, String(Date.now()));
     var list = await manifest(url);
     if (list.version !== record.version) await save(list, function () {});
   }
