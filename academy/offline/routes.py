@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from urllib.parse import urlsplit
 
 from cryptography.x509.oid import NameOID
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
@@ -161,12 +162,21 @@ def _box_ca():
     return ca
 
 
+def _hostname() -> str:
+    """The host the reader reached the box by, without the port."""
+    return urlsplit(request.host_url).hostname or "localhost"
+
+
+def _in_url(host: str) -> str:
+    return f"[{host}]" if ":" in host else host  # an IPv6 address
+
+
 def _plain_http_root() -> str:
     """This box's plain HTTP address as the reader reached it (a phone that
     does not trust the box yet cannot open the secure one)."""
     if not request.is_secure or not current_app.config.get("HTTP_PORT"):
         return request.host_url
-    return f"http://{request.host.rsplit(':', 1)[0]}:{current_app.config['HTTP_PORT']}/"
+    return f"http://{_in_url(_hostname())}:{current_app.config['HTTP_PORT']}/"
 
 
 def _secure_root() -> str | None:
@@ -177,11 +187,11 @@ def _secure_root() -> str | None:
     port = current_app.config.get("HTTPS_PORT")
     if not port:
         return None
-    host = request.host.rsplit(":", 1)[0]
+    host = _hostname()
     covered = current_app.config.get("HTTPS_HOSTS")
-    if covered is not None and host.strip("[]") not in covered:
+    if covered is not None and host not in covered:
         host = current_app.config.get("HTTPS_NAME")
-    return f"https://{host}:{port}/" if host else None
+    return f"https://{_in_url(host)}:{port}/" if host else None
 
 
 def _phone_kind() -> str | None:

@@ -136,3 +136,9 @@ def test_the_install_page_links_only_to_a_secure_address_the_certificate_names(a
     app.config.update(HTTP_PORT=8080, HTTPS_PORT=8443, HTTPS_HOSTS=["academy.lan", "localhost"], HTTPS_NAME="academy.lan")
     page = client.get("/ca", base_url="http://203.0.113.9:8080").get_data(as_text=True)
     assert 'href="https://academy.lan:8443/"' in page and "https://203.0.113.9" not in page
+
+
+def test_the_install_page_works_on_an_ipv6_address(app, client, box_ca):
+    app.config.update(HTTP_PORT=8080, HTTPS_PORT=8443, HTTPS_HOSTS=["::1", "localhost"], HTTPS_NAME=None)
+    page = client.get("/ca", base_url="http://[::1]:8080").get_data(as_text=True)
+    assert 'href="https://[::1]:8443/"' in page
