@@ -15,11 +15,12 @@ from .commands import COMMANDS
 from .config import load_config
 from .extensions import babel, csrf, login_manager
 from .learn.routes import bp as learn_bp
+from .offline.routes import bp as offline_bp
 from .ops import logs
 from .ops.routes import bp as ops_bp
 from .paths import resource
 
-BLUEPRINTS = (catalog_bp, auth_bp, learn_bp, admin_bp, cohorts_bp, certificates_bp, ops_bp)
+BLUEPRINTS = (catalog_bp, auth_bp, learn_bp, admin_bp, cohorts_bp, certificates_bp, ops_bp, offline_bp)
 
 
 def create_app(config: dict | None = None) -> Flask:

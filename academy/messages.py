@@ -32,6 +32,7 @@ LEARNING_MESSAGES = {
     "no-attempts-left": _l("You have used every attempt for this lesson."),
     "unknown-question": _l("The form had answers for questions this lesson does not have. Open the lesson again and answer once more."),
     "invalid-answers": _l("Some answers need your attention; nothing was saved yet."),
+    "attempt-conflict": _l("These answers were not saved: this form was already sent with other answers, which are kept. Open the lesson again to answer once more."),
 }
 
 ANSWER_MESSAGES = {

@@ -16,6 +16,7 @@ from ..ops.backups import DailyBackups, sqlite_path
 from ..ops.running import SHARED_LOCKS, ServeLock
 from ..setup import upgrade_database
 from .database import ensure_schema
+from .https import https_options, serve_https, wants_https
 
 try:
     import fcntl
@@ -84,8 +85,9 @@ def lan_addresses() -> list[str]:
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
 @click.option("--no-migrate", is_flag=True, help="Do not upgrade the database schema on start (run 'academy db upgrade' yourself).")
+@https_options
 @with_appcontext
-def serve_command(host: str, port: int, threads: int, no_migrate: bool):
+def serve_command(host: str, port: int, threads: int, no_migrate: bool, **https):
     """Run Academy with the production server (waitress)."""
     app = current_app._get_current_object()
     # Held while serving: `academy restore` refuses to run under a live server.
@@ -123,4 +125,9 @@ def serve_command(host: str, port: int, threads: int, no_migrate: bool):
     db.session.commit()
     if token:
         click.echo(f"No administrator yet. Create one (this link works once): {addresses[-1]}setup/{token}")
+    if wants_https(https):  # HTTPS beside plain HTTP: academy/commands/https.py
+        shown = [shown_host] + (lan_addresses() if host in ("0.0.0.0", "::") else [])
+        serve_https(app, host=host, port=port, server_options=server_options(app.config, threads),
+                    addresses=lan_addresses, shown_addresses=shown, **https)
+        return
     waitress.serve(app, host=host, port=port, **server_options(app.config, threads))

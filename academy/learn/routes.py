@@ -4,7 +4,9 @@ call goes upward on purpose, from the web layer (docs/architecture.md)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from functools import wraps
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -77,8 +79,34 @@ def done(course_id: str, module_id: str, lesson_id: str):
     return redirect(url_for("catalog.lesson", course_id=course.id, module_id=following.module_id, lesson_id=following.id))
 
 
+def _wants_json() -> bool:
+    """A phone sending a queued answer asks for JSON (static/js/store.js)."""
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def _answer_refused(exc: services.LearningError):
+    """The JSON reply to answers that were not recorded (422): the phone
+    stops sending them and shows the message."""
+    status = {"attempt-conflict": "conflict", "invalid-answers": "invalid", "unknown-question": "invalid"}
+    body = {"status": status.get(exc.code, "refused"), "code": exc.code, "message": message_for(exc)}
+    if exc.code == "invalid-answers":
+        body["problems"] = answer_problems(exc)
+    return jsonify(body), 422
+
+
+def _login_required_or_401(view):
+    """Like login_required, but a JSON request gets 401 instead of the
+    sign-in page, so that a queued answer waits for the learner to sign in."""
+    @wraps(view)
+    def checked(*args, **kwargs):
+        if not current_user.is_authenticated and _wants_json():
+            return jsonify(status="signed-out", message=_("Please sign in; your answers are kept until then.")), 401
+        return login_required(view)(*args, **kwargs)
+    return checked
+
+
 @bp.post("/courses/<course_id>/<module_id>/<lesson_id>/answers")
-@login_required
+@_login_required_or_401
 def submit(course_id: str, module_id: str, lesson_id: str):
     course, lesson = _course_and_lesson(course_id, module_id, lesson_id)
     secret = current_app.config["SECRET_KEY"]
@@ -89,7 +117,11 @@ def submit(course_id: str, module_id: str, lesson_id: str):
     try:
         nonce = services.read_attempt_token(secret, token, current_user, course, lesson)
         attempt, created = services.submit_attempt(current_user, course, lesson, view.text.language, nonce, form)
+        if not created and not services.same_answers(attempt, lesson, form):
+            raise services.LearningError("attempt-conflict")  # one attempt id, other answers: refused
     except services.LearningError as exc:
+        if _wants_json():
+            return _answer_refused(exc)
         if exc.code != "invalid-answers":
             flash(message_for(exc), "error")
             return redirect(url_for("catalog.lesson", course_id=course.id, module_id=module_id, lesson_id=lesson_id)), 303
@@ -102,12 +134,16 @@ def submit(course_id: str, module_id: str, lesson_id: str):
             previous=previous, following=following, state=state, problems=answer_problems(exc), submitted=form,
             attempt_token=token, content_lang=language(view.text.language), lang=view.text.language,
         ), 422
-    if not created:
-        flash(_("These answers were already saved; here is the result."), "info")
-    else:
+    if created:
         _issue_certificate_if_complete(course)
+    elif not _wants_json():
+        flash(_("These answers were already saved; here is the result."), "info")
     db.session.commit()
-    return redirect(url_for("learn.attempt", attempt_id=attempt.id), 303)
+    attempt_url = url_for("learn.attempt", attempt_id=attempt.id)
+    if _wants_json():  # stored now (200) or already (200): the phone's queue forgets it
+        return jsonify(status="recorded" if created else "duplicate", attempt_url=attempt_url,
+                       score=attempt.score, passed=attempt.passed)
+    return redirect(attempt_url, 303)
 
 
 @bp.get("/attempts/<int:attempt_id>")

@@ -4,6 +4,7 @@ they flush: the view or command that performs the whole step commits."""
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass, field, replace
 from typing import Mapping
@@ -392,3 +393,25 @@ def impact_of(changes: Changes) -> Impact:
     lessons = {(course_id, key): learners_with_records(course_id, [key])
                for course_id, keys in sorted(changes.retired_lessons().items()) for key in sorted(keys)}
     return Impact(courses, lessons)
+
+
+# -- copies saved on a phone, and answers sent again from its queue -------------
+# (academy/offline: a phone keeps lessons and queues answers while the
+# connection is down, then sends each answer again with its attempt id.)
+
+def _as_stored(answers: dict) -> dict:
+    """Answers as the database gives them back (JSON: lists, not tuples)."""
+    return json.loads(json.dumps(answers))
+
+
+def same_answers(attempt: Attempt, lesson: Lesson, form: Mapping[str, list[str]]) -> bool:
+    """Whether a form sent again under an attempt id already recorded holds
+    the answers recorded with it (a replay), or other answers (refused:
+    one attempt id is one attempt)."""
+    try:
+        graded = grade(lesson.text(attempt.language), form, lesson.source)
+    except LearningError:
+        # Answers the lesson as it is now cannot read: a replay of an attempt
+        # made before the lesson changed stands; otherwise they differ.
+        return attempt.lesson_version != lesson.version
+    return _as_stored(graded.answers) == _as_stored(attempt.answers)

@@ -43,6 +43,8 @@ def test_no_page_of_any_course_refers_to_another_host(client, library, language)
             if target.startswith("/static/"):
                 seen_assets.add(urlsplit(target).path)
     for asset in seen_assets:
+        if not asset.endswith((".css", ".js", ".svg")):  # images (the app icons) refer to nothing
+            continue
         body = client.get(asset).get_data(as_text=True)
         for ref in references(body):
             assert is_local(ref), f"{asset} refers to {ref}"
