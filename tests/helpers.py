@@ -125,3 +125,27 @@ def in_parallel(count: int, work) -> list:
 
     with ThreadPoolExecutor(max_workers=count) as pool:
         return list(pool.map(run, range(count)))
+
+
+class ServerThread:
+    """A waitress server running in a thread, stopped cleanly: closing the
+    server's sockets while its loop waits in select() makes the loop fail
+    with "bad file descriptor", which is the stop we asked for, not an error."""
+
+    def __init__(self, server):
+        self.server = server
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        try:
+            self.server.run()
+        except OSError:
+            if not self.stopping.is_set():
+                raise
+
+    def stop(self):
+        self.stopping.set()
+        self.server.close()
+        self.thread.join(10)

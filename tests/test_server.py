@@ -4,11 +4,11 @@ refused from its headers, and idle connections do not lock others out."""
 from __future__ import annotations
 
 import socket
-import threading
 import time
 import urllib.request
 
 import pytest
+from helpers import ServerThread
 from waitress.server import create_server
 
 from academy.commands.server import server_options
@@ -17,10 +17,9 @@ from academy.commands.server import server_options
 @pytest.fixture
 def served(app):
     server = create_server(app, host="127.0.0.1", port=0, **server_options(app.config, threads=4))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    serving = ServerThread(server)
     yield f"127.0.0.1:{server.effective_port}", server
-    server.close()
+    serving.stop()
 
 
 def test_the_server_refuses_a_body_larger_than_the_app_accepts_before_reading_it(served):

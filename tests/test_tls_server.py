@@ -5,11 +5,11 @@ from __future__ import annotations
 import http.client
 import socket
 import ssl
-import threading
 import time
 
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
+from helpers import ServerThread
 
 from academy.tls import box_certificate, tls_files
 from academy.tls_server import CertificateWatcher, create_servers, server_context
@@ -29,10 +29,9 @@ def servers(tmp_path):
     box_certificate(files, [], hostname="box")
     runner, plain, secure = create_servers(echo_app, host="127.0.0.1", port=0, https_port=0, threads=2,
                                            ssl_context=server_context(files.cert, files.key))
-    thread = threading.Thread(target=runner.run, daemon=True)
-    thread.start()
+    serving = ServerThread(runner)
     yield files, plain, secure
-    runner.close()
+    serving.stop()
 
 
 def phone_trusting(files) -> ssl.SSLContext:

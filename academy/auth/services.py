@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,10 +41,22 @@ class AccountError(DomainError):
     """Something the person can fix; ``code`` picks the translated message."""
 
 
+# scrypt takes 32 MB of memory and ~0.1 s of a core per hash: a class
+# signing in at once would take 8 x 32 MB under waitress's 8 threads. Two at
+# a time keep every core busy and the server's memory bounded (bench/load.py).
+_HASHING = threading.BoundedSemaphore(2)
+
+
 def hash_password(password: str) -> str:
     """The stored form of a password. Slow on purpose (scrypt): a step that
     hashes many (a class import) does it before taking the write lock."""
-    return generate_password_hash(password, method=PASSWORD_HASH_METHOD)
+    with _HASHING:
+        return generate_password_hash(password, method=PASSWORD_HASH_METHOD)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    with _HASHING:
+        return check_password_hash(password_hash, password)
 
 
 def normalise_username(username: str) -> str:
@@ -257,9 +270,9 @@ def authenticate(username: str, password: str, address: str | None, max_failures
     window = timedelta(seconds=lock_seconds)
     counts = _count_attempts(_throttle_keys(username, address, max_failures), now, window)
     user = find_user(username)
-    if user is None or not check_password_hash(user.password_hash, password):
+    if user is None or not password_matches(user.password_hash, password):
         if user is None:  # same cost either way: no telling which usernames exist
-            check_password_hash(_DUMMY_HASH, password)
+            password_matches(_DUMMY_HASH, password)
         _record_failure(counts, now, window)
         raise AccountError("bad-credentials")
     _take_back(counts)
@@ -295,7 +308,7 @@ def change_password(user: User, new_password: str, current_password: str | None 
     if not user.must_change_password:
         window = timedelta(seconds=lock_seconds)
         counts = _count_attempts([(_user_key(user.username), max_failures)], now, window)
-        if not check_password_hash(user.password_hash, current_password or ""):
+        if not password_matches(user.password_hash, current_password or ""):
             _record_failure(counts, now, window)
             raise AccountError("wrong-current-password")
         _take_back(counts)

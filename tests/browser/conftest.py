@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
+from helpers import ServerThread
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 SCREENSHOTS = Path(os.environ.get("ACADEMY_SCREENSHOTS", Path(__file__).resolve().parents[2] / "build" / "screenshots"))
@@ -27,10 +27,9 @@ def live_server(tmp_path_factory, migrated_db):
     shutil.copy(migrated_db, data_dir / "academy.sqlite3")
     app = create_app({"DATA_DIR": str(data_dir), "SECRET_KEY": "browser-tests"})
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    serving = ServerThread(server)
     yield f"http://127.0.0.1:{server.effective_port}", app
-    server.close()
+    serving.stop()
 
 
 @pytest.fixture(scope="module")

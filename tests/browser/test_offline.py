@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import answers_for
+from helpers import ServerThread, answers_for
 
 pytestmark = pytest.mark.browser
 
@@ -135,7 +135,7 @@ class Box:
     def close(self):
         self.http.close()
         self.https.close()
-        self.runner.close()
+        self.runner.stop()
 
 
 @pytest.fixture(scope="module")
@@ -171,10 +171,10 @@ def start_box(tmp_path_factory, migrated_db, tls_folder, config: dict | None = N
     certificate = box_certificate(files, [], [HOST])
     runner, plain, secure = create_servers(app, host="127.0.0.1", port=0, https_port=0, threads=4,
                                            ssl_context=server_context(files.cert, files.key))
-    threading.Thread(target=runner.run, daemon=True).start()
+    serving = ServerThread(runner)
     http, https = Relay(plain.effective_port), Relay(secure.effective_port)
     app.config.update(HTTP_PORT=http.port, HTTPS_PORT=https.port)  # as `academy serve --https` does
-    box = Box(app, http, https, certificate, runner)
+    box = Box(app, http, https, certificate, serving)
     box.failing = failing
     return box
 
