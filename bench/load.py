@@ -243,6 +243,7 @@ class Browser:
         headers = {"Cookie": self.cookie_header() if cookie is None else cookie}
         if content_type:
             headers["Content-Type"] = content_type
+        reused = self.connection is not None
         if self.connection is None:
             self.connection = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
         start = time.perf_counter()
@@ -250,6 +251,13 @@ class Browser:
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
             data = response.read()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self.close()
+            if not reused:
+                raise
+            # The server closed a keep-alive connection that sat idle (it
+            # does after 30 s): a browser opens a new one and sends again.
+            return self.request(method, path, body, content_type, cookie)
         except (OSError, http.client.HTTPException):
             self.close()  # a fresh connection next time
             raise
