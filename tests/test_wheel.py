@@ -44,6 +44,7 @@ def test_the_wheel_carries_static_files_catalogs_courses_and_migrations(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     for expected in ("academy/_bundled/static/css/academy.css", "academy/_bundled/translations/ar/LC_MESSAGES/messages.mo",
                      "academy/_bundled/courses/climate-action-cycling/course.yml", "academy/_bundled/migrations/env.py",
+                     "academy/_bundled/courses/paths/workplace-rights-basics/path.yml",
                      "academy/templates/base.html"):
         assert expected in names
 
@@ -52,7 +53,7 @@ def test_the_installed_wheel_checks_its_own_courses(venv, tmp_path):
     result = subprocess.run([str(venv / "bin" / "academy"), "check", "--strict"], cwd=tmp_path, capture_output=True, text=True,
                             env={**os.environ, "ACADEMY_DATA_DIR": str(tmp_path / "data")})
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 course(s) valid" in result.stderr
+    assert "4 course(s) valid, 0 refused; 0 error(s), 0 warning(s); 1 learning path(s) valid" in result.stderr
 
 
 def free_port() -> int:

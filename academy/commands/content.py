@@ -16,7 +16,8 @@ from ..content.stamp import StampError, stamp, translation_files
 @click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--strict", is_flag=True, help="Treat every warning as an error.")
 def check_command(directory: Path | None, strict: bool):
-    """Validate every course under DIRECTORY (default: the configured courses)."""
+    """Validate every course (and learning path, in DIRECTORY/paths) under
+    DIRECTORY (default: the configured courses)."""
     if directory is None:
         directory = current_app.config["COURSES_DIR"]
     languages = current_app.config["LANGUAGES"] if current_app else None
@@ -27,7 +28,8 @@ def check_command(directory: Path | None, strict: bool):
         errors += problem.level == "error"
         warnings += problem.level == "warning"
     served = len(library.courses)
-    click.echo(f"{served} course(s) valid, {len(library.refused)} refused; {errors} error(s), {warnings} warning(s)", err=True)
+    paths = f"; {len(library.paths)} learning path(s) valid" if library.paths else ""
+    click.echo(f"{served} course(s) valid, {len(library.refused)} refused; {errors} error(s), {warnings} warning(s){paths}", err=True)
     if errors or (strict and warnings):
         sys.exit(1)
 

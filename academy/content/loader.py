@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .assignments import AssignmentReader
 from .files import (
     ID_RE,
     LANG_FILE_RE,
@@ -26,7 +27,8 @@ from .files import (
     text_field,
 )
 from .markdown import HtmlPart, LinkContext, QuizBlock, render_body
-from .model import Course, CourseText, Lesson, LessonText, Library, Module, ModuleText, QuestionPart, freeze
+from .model import AssignmentPart, Course, CourseText, Lesson, LessonText, Library, Module, ModuleText, QuestionPart, freeze
+from .paths import PATHS_FOLDER, load_paths
 from .problems import Report
 from .questions import QUESTION_TYPES, BlockContext, parse_question
 from .yamltext import YamlProblem, YMap, parse_yaml
@@ -76,6 +78,8 @@ def load_library(courses_dir: Path, languages=DEFAULT_LANGUAGES, root: Path | No
         report.error(courses_dir, None, "the courses folder does not exist")
         return Library(problems=tuple(report.problems))
     for course_dir in sorted(courses_dir.iterdir()):
+        if course_dir.name == PATHS_FOLDER:  # learning paths: content/paths.py, once the courses are known
+            continue
         if not course_dir.is_dir() or is_ignored(course_dir):
             continue
         mark = len(report.problems)
@@ -84,7 +88,8 @@ def load_library(courses_dir: Path, languages=DEFAULT_LANGUAGES, root: Path | No
             refused.append(course_dir.name)
         else:
             courses[course.id] = course
-    return Library(freeze(courses), tuple(report.problems), tuple(refused))
+    paths = load_paths(courses_dir / PATHS_FOLDER, courses, refused, report, languages)
+    return Library(freeze(courses), tuple(report.problems), tuple(refused), freeze(paths))
 
 
 def load_course(course_dir: Path, report: Report, languages=DEFAULT_LANGUAGES) -> Course | None:
@@ -301,6 +306,7 @@ class _CourseBuilder:
             path.resolve(): module.id for module in modules.values() for path in module.texts.values()
         }
         self._written: dict[Path, tuple[list[str], bool]] = {}  # source lesson file -> its question ids
+        self._assignments_written: dict[Path, tuple[list[str], bool]] = {}  # the same for assignments
 
     def _links(self, path: Path, prefix: str) -> LinkContext:
         return LinkContext(path, self.dir, prefix, self._lesson_by_path.get, self._module_by_path.get)
@@ -325,6 +331,8 @@ class _CourseBuilder:
         body = render_body(doc.body, doc.body_first_line, self._links(path, prefix), self.report)
         for block in body.quiz_blocks:
             self.report.error(path, block.fence_line, "questions belong in lesson files, not here")
+        for block in body.assignment_blocks:
+            self.report.error(path, block.fence_line, "assignments belong in lesson files, not here")
         return "".join(p.html for p in body.parts if isinstance(p, HtmlPart))
 
     def course_texts(self, paths: dict[str, Path]) -> dict[str, CourseText]:
@@ -413,9 +421,15 @@ class _CourseBuilder:
         body = render_body(doc.body, doc.body_first_line, self._links(path, "../"), self.report)
         ctx = BlockContext(self.report, path, is_source=source is None)
         questions, parts, seen, written = [], [], set(), []
+        assignments, reader = [], AssignmentReader(self.report, path, source, seen, self._assignments_written)
         for part in body.parts:
             if isinstance(part, HtmlPart):
                 parts.append(part)
+                continue
+            if part.kind == "assignment":
+                if (assignment := reader.read(part)) is not None:
+                    assignments.append(assignment)
+                    parts.append(AssignmentPart(assignment.id))
                 continue
             question = self._question(part, ctx, seen, source, written)
             if question is not None:
@@ -426,7 +440,9 @@ class _CourseBuilder:
             self._written[path] = ([question_id for question_id, _ in written], len(written) == len(body.quiz_blocks))
         else:
             self._check_question_parity(path, body.quiz_blocks, written, *self._written.get(source.path, ([], True)))
-        return LessonText(lang, title, path, tuple(parts), tuple(questions), doc.meta.get("source_hash") or None)
+        reader.finish(body.assignment_blocks)
+        return LessonText(lang, title, path, tuple(parts), tuple(questions), doc.meta.get("source_hash") or None,
+                          tuple(assignments))
 
     def _question(self, block: QuizBlock, ctx: BlockContext, seen: set, source: LessonText | None, written: list):
         try:
