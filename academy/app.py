@@ -6,6 +6,7 @@ from flask import Flask
 
 from . import db_setup, errors, i18n, library, models  # noqa: F401 - models: every table known to Alembic
 from .admin.routes import bp as admin_bp
+from .assignments.routes import bp as assignments_bp
 from .auth.routes import bp as auth_bp
 from .catalog.routes import bp as catalog_bp
 from .certificates.routes import bp as certificates_bp
@@ -13,10 +14,13 @@ from .cohorts.routes import bp as cohorts_bp
 from .commands import COMMANDS
 from .config import load_config
 from .extensions import babel, csrf, login_manager
+from .feedback.routes import bp as feedback_bp
 from .learn.routes import bp as learn_bp
+from .learning_paths.routes import bp as learning_paths_bp
 from .paths import resource
 
-BLUEPRINTS = (catalog_bp, auth_bp, learn_bp, admin_bp, cohorts_bp, certificates_bp)
+BLUEPRINTS = (catalog_bp, auth_bp, learn_bp, admin_bp, cohorts_bp, certificates_bp, assignments_bp, learning_paths_bp,
+              feedback_bp)
 
 
 def create_app(config: dict | None = None) -> Flask:

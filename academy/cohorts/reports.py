@@ -182,15 +182,23 @@ def item_analysis(cohort: Cohort, course: Course) -> list[LessonItems]:
 
     The latest attempt, not the best: it shows what a learner thinks now,
     and a learner who has passed usually stops trying. One query."""
-    latest = (
-        select(func.max(Attempt.id))
-        .where(Attempt.course_id == course.id, Attempt.user_id.in_(member_ids_query(cohort.id)))
-        .group_by(Attempt.user_id, Attempt.lesson_key)
-    )
+    return course_item_analysis(course, learners=member_ids_query(cohort.id))
+
+
+def course_item_analysis(course: Course, learners=None, language: str | None = None) -> list[LessonItems]:
+    """The item analysis over every learner of a course (``learners``: a
+    subquery of user ids to keep, e.g. a cohort's members), optionally only
+    the latest attempts made in one ``language``: what a beta test of a
+    translation reads lesson by lesson. One query."""
+    latest = select(func.max(Attempt.id)).where(Attempt.course_id == course.id)
+    if learners is not None:
+        latest = latest.where(Attempt.user_id.in_(learners))
+    latest = latest.group_by(Attempt.user_id, Attempt.lesson_key)
+    query = select(Attempt.lesson_key, Attempt.answers, Attempt.results).where(Attempt.id.in_(latest))
+    if language is not None:
+        query = query.where(Attempt.language == language)
     by_lesson: dict[str, list[tuple[dict, dict]]] = defaultdict(list)
-    for lesson_key, answers, results in db.session.execute(
-        select(Attempt.lesson_key, Attempt.answers, Attempt.results).where(Attempt.id.in_(latest))
-    ):
+    for lesson_key, answers, results in db.session.execute(query):
         by_lesson[lesson_key].append((answers or {}, results or {}))
 
     report = []

@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..auth.services import issue_setup_token
+from ..config import upload_request_limit
 from ..extensions import db
 from ..setup import upgrade_database
 
@@ -53,7 +54,9 @@ def server_options(config, threads: int) -> dict:
     return {
         "threads": threads,
         "ident": "Academy",
-        "max_request_body_size": int(config["MAX_CONTENT_LENGTH"]),
+        # An assignment's answer carries one photo or PDF (UPLOAD_MAX_BYTES);
+        # Flask still refuses anything else over MAX_CONTENT_LENGTH.
+        "max_request_body_size": max(int(config["MAX_CONTENT_LENGTH"]), upload_request_limit(config)),
         "connection_limit": int(config["SERVER_CONNECTION_LIMIT"]),
         "channel_timeout": int(config["SERVER_CHANNEL_TIMEOUT"]),
         "cleanup_interval": 10,
