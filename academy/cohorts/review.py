@@ -65,7 +65,7 @@ def cohort_queue(cohort: Cohort, status: str = "submitted") -> list[tuple[Submis
         .join(CohortMember, and_(CohortMember.user_id == Submission.user_id, CohortMember.course_id == Submission.course_id))
         .where(CohortMember.cohort_id == cohort.id, Submission.review == "tutor", Submission.status == status)
         .order_by(order, Submission.id)
-    ).tuples())
+    ).all())
 
 
 def waiting_counts(cohort_ids: list[int]) -> dict[int, int]:
@@ -77,7 +77,7 @@ def waiting_counts(cohort_ids: list[int]) -> dict[int, int]:
         .join(Submission, and_(CohortMember.user_id == Submission.user_id, CohortMember.course_id == Submission.course_id))
         .where(CohortMember.cohort_id.in_(cohort_ids), Submission.review == "tutor", Submission.status == "submitted")
         .group_by(CohortMember.cohort_id)
-    ).tuples())
+    ).all())
 
 
 def unassigned_queue(status: str = "submitted") -> list[tuple[Submission, User]]:
@@ -89,7 +89,7 @@ def unassigned_queue(status: str = "submitted") -> list[tuple[Submission, User]]
         select(Submission, User).join(User, User.id == Submission.user_id)
         .where(~in_cohort, Submission.review == "tutor", Submission.status == status)
         .order_by(order, Submission.id)
-    ).tuples())
+    ).all())
 
 
 def review(submission: Submission, reviewer, course: Course, lesson: Lesson, assignment: Assignment,

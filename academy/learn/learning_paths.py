@@ -117,7 +117,7 @@ def update_path_completion(user, library, now=None) -> list[PathEnrollment]:
     completed = dict(db.session.execute(
         select(Enrollment.course_id, Enrollment.completed_dt)
         .where(Enrollment.user_id == user.id, Enrollment.completed_dt.is_not(None))
-    ).tuples())
+    ).all())
     newly = []
     for row in open_rows:
         path = library.get_path(row.path_id)
