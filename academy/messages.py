@@ -56,6 +56,7 @@ COHORT_MESSAGES = {
     "bad-modality": _l("Please choose in person, webinar or self-study."),
     "bad-attendance-status": _l("Please choose present, absent or excused."),
     "not-a-member": _l("That learner is not in this cohort."),
+    "path-pacing": _l("A cohort on a learning path has open pacing: its courses have no module opening dates."),
 }
 
 CERTIFICATE_MESSAGES = {

@@ -232,8 +232,7 @@ def _fields_from_json(body: bytes) -> dict[str, Any]:
         raise PayloadInvalid("malformed: signed data is not certificate fields") from None
     if not REQUIRED_FIELDS <= fields.keys():
         raise PayloadInvalid("malformed: signed data lacks certificate fields")
-    fields.setdefault("cohort_name", None)
-    fields.setdefault("course_titles", None)
+    fields.setdefault("cohort_name", None)  # course_titles only on a path certificate
     return fields
 
 

@@ -287,6 +287,7 @@ class MyCohort:
     openings: list[tuple[object, date, bool]]  # (module, opens on, is open)
     sessions: list[tuple[CohortSession, str | None, bool]]  # (session, my status, is past)
     attendance: AttendanceShare
+    path: object = None  # the LearningPath of a cohort on a path
 
     @property
     def attendance_met(self) -> bool:
@@ -304,8 +305,11 @@ def my_cohorts(user, library, today: date | None = None, local: datetime | None 
     memberships = list(db.session.scalars(
         select(CohortMember).where(CohortMember.user_id == user.id).order_by(CohortMember.joined_dt.desc())
     ))
-    result = []
+    result, seen = [], set()
     for member in memberships:
+        if member.cohort_id in seen:  # a cohort on a path: a row per course, shown once
+            continue
+        seen.add(member.cohort_id)
         cohort = member.cohort
         course = library.get(cohort.course_id)
         sessions = sessions_of(cohort)
@@ -323,5 +327,6 @@ def my_cohorts(user, library, today: date | None = None, local: datetime | None 
         result.append(MyCohort(
             cohort, course, list(cohort.tutors), openings,
             [(s, statuses.get(s.id), s.starts_dt <= local) for s in sessions], attendance_share(statuses, held),
+            library.get_path(cohort.path_id) if cohort.path_id else None,
         ))
     return result

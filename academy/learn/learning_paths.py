@@ -38,7 +38,16 @@ def enrol_in_path(user, path: LearningPath, library, now=None) -> PathEnrollment
     courses = [library.get(course_id) for course_id in path.courses]
     if any(course is None for course in courses):
         raise PathError("path-unavailable")
-    for course in courses:
+    existing = start_path(user, path, courses, now)
+    update_path_completion(user, library, now)
+    return existing
+
+
+def start_path(user, path: LearningPath, required: list[Course], now=None) -> PathEnrollment:
+    """Enrol in the path's ``required`` courses and record the learner on the
+    path (what joining a cohort on a path does too)."""
+    now = now or utcnow()
+    for course in required:
         learning.enroll(user, course, now=now)
     existing = path_enrollment_for(user, path.id)
     if existing is None:
@@ -48,7 +57,6 @@ def enrol_in_path(user, path: LearningPath, library, now=None) -> PathEnrollment
                 db.session.add(existing)
         except IntegrityError:  # a double click
             existing = path_enrollment_for(user, path.id)
-    update_path_completion(user, library, now)
     return existing
 
 

@@ -4,7 +4,6 @@ returning for another try or accepting; admins review what has no tutor."""
 from __future__ import annotations
 
 import secrets
-from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,8 @@ from sqlalchemy import select
 from academy.certificates.services import active_certificate
 from academy.cohorts import services
 from academy.extensions import db
-from academy.learn import assignments, services as learning
+from academy.learn import assignments
+from academy.learn import services as learning
 from academy.learn.models import Submission
 
 COURSE = "preventing-sexual-harassment"
