@@ -6,6 +6,8 @@ anything in them."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     abort,
@@ -37,10 +39,13 @@ from ..learn.models import Submission, SubmissionFile
 from ..learn.services import LearningError, enrollment_for
 from ..library import get_library
 from ..messages import message_for
+from ..timeutil import utcnow
 from ..web import course_or_404, lesson_or_404
 
 bp = Blueprint("assignments", __name__)
 
+#: How long "My learning" shows an accepted answer's feedback.
+RECENT_DAYS = 30
 #: The one view that takes a file: its requests may be as large as a photo.
 UPLOAD_ENDPOINTS = frozenset({"assignments.answer"})
 FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
@@ -211,7 +216,10 @@ def reviewed_answers_global() -> list:
         return []
     library = get_library()
     found = []
+    recent = utcnow() - timedelta(days=RECENT_DAYS)
     for submission in answers.reviewed_for(current_user)[:20]:
+        if submission.status != "returned" and submission.reviewed_dt < recent:
+            continue  # an answer to revise stays until it is handed in again; the others for a while
         course = library.get(submission.course_id)
         lesson = course.lesson_by_key(submission.lesson_key) if course else None
         if lesson is None:

@@ -78,6 +78,10 @@ class LessonReport:
     lesson: object
     languages: list[LanguageReport]
 
+    @property
+    def is_empty(self) -> bool:
+        return not any(row.feedback.ratings or row.feedback.comments or row.learners for row in self.languages)
+
 
 def course_report(course) -> list[LessonReport]:
     """Per lesson and language: ratings, comments and the questions most
