@@ -239,3 +239,11 @@ def test_when_the_commit_fails_the_stored_file_is_removed_too(app, client, login
     with pytest.raises(RuntimeError):
         send(client, lesson, "", file=photo())
     assert stored_files(app) == []
+
+
+def test_the_learners_own_data_export_holds_their_answers_and_files(client, login, learner, lesson):
+    login(client, learner)
+    send(client, lesson, "Tôi báo cho công đoàn.", action="submit", file=photo())
+    data = client.get("/account/export.json").get_json()
+    (answer,) = data["assignments"]
+    assert (answer["answer"], answer["status"], answer["files"][0]["kind"]) == ("Tôi báo cho công đoàn.", "submitted", "jpeg")
