@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db_setup, errors, i18n, library, models  # noqa: F401 - models: every table known to Alembic
 from .admin.routes import bp as admin_bp
+from .assignments.routes import bp as assignments_bp
 from .auth.routes import bp as auth_bp
 from .catalog.routes import bp as catalog_bp
 from .certificates.routes import bp as certificates_bp
@@ -14,13 +15,18 @@ from .cohorts.routes import bp as cohorts_bp
 from .commands import COMMANDS
 from .config import load_config
 from .extensions import babel, csrf, login_manager
+from .feedback.routes import bp as feedback_bp
 from .learn.routes import bp as learn_bp
 from .offline.routes import bp as offline_bp
 from .ops import logs
 from .ops.routes import bp as ops_bp
+
+
+from .learning_paths.routes import bp as learning_paths_bp
 from .paths import resource
 
-BLUEPRINTS = (catalog_bp, auth_bp, learn_bp, admin_bp, cohorts_bp, certificates_bp, ops_bp, offline_bp)
+BLUEPRINTS = (catalog_bp, auth_bp, learn_bp, admin_bp, cohorts_bp, certificates_bp, assignments_bp, learning_paths_bp,
+              feedback_bp, ops_bp, offline_bp)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -34,7 +34,8 @@ DEFAULTS = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": 12 * 3600,  # a learner may keep a lesson open for a shift
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
-    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # also waitress's request body limit
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # every request but an assignment's answer; see UPLOAD_MAX_BYTES
+    "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,  # one photo or PDF with an assignment's answer
     "SERVER_CONNECTION_LIMIT": 500,  # open connections waitress keeps (academy serve)
     "SERVER_CHANNEL_TIMEOUT": 30,  # seconds a connection may send nothing before it is closed
     "COURSE_UPLOAD_MAX_MB": 200,  # a new version of the courses uploaded on the admin's "Content" page
@@ -71,6 +72,12 @@ def load_config(app, overrides: dict | None) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(resource("translations"))
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = read_or_create_secret(data_dir / "secret_key")
+
+
+def upload_request_limit(config) -> int:
+    """The largest request an assignment's answer with its one file may be:
+    the file, the answer's text and the form around them."""
+    return int(config["UPLOAD_MAX_BYTES"]) + 256 * 1024
 
 
 def read_or_create_secret(path: Path) -> str:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from .auth.models import LoginSession, User
 from .certificates.models import Certificate
 from .extensions import db
-from .learn.models import Attempt, Enrollment, LessonProgress
+from .learn.models import Attempt, Enrollment, LessonFeedback, LessonProgress, PathEnrollment, Submission
 
 
 def export_user_data(user: User, library=None) -> dict:
@@ -42,6 +42,21 @@ def export_user_data(user: User, library=None) -> dict:
         "sign_ins": [
             {"started": iso(s.created_dt), "last_seen": iso(s.last_seen_dt), "ended": iso(s.ended_dt)}
             for s in rows(LoginSession)
+        ],
+        "assignments": [
+            {"course": s.course_id, "lesson": s.lesson_key, "assignment": s.assignment_id, "language": s.language,
+             "answer": s.text, "status": s.status, "tries": s.round, "submitted": iso(s.submitted_dt),
+             "files": [{"id": f.id, "kind": f.kind, "bytes": f.size} for f in s.files],
+             "reviews": [{"decision": r.decision, "criteria": r.marks, "feedback": r.feedback, "time": iso(r.created_dt)}
+                         for r in s.reviews]}
+            for s in rows(Submission)
+        ],
+        "learning_paths": [
+            {"path": p.path_id, "started": iso(p.enrolled_dt), "completed": iso(p.completed_dt)} for p in rows(PathEnrollment)
+        ],
+        "lesson_feedback": [
+            {"course": f.course_id, "lesson": f.lesson_key, "language": f.language, "helpful": f.helpful,
+             "comment": f.comment, "time": iso(f.updated_dt)} for f in rows(LessonFeedback)
         ],
         "certificates": [
             {"code": c.display_code, "course": c.course_id, "name": c.learner_name, "completed": c.completed_on.isoformat(),

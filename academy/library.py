@@ -20,6 +20,8 @@ from flask import current_app
 
 from .content import Course, Library, Problem, course_folders, read_course
 from .content.loader import STALE_TRANSLATION
+from .content.paths import PATHS_FOLDER, load_paths
+from .content.problems import Report
 from .content.model import freeze
 from .content_updates import folder_commit
 from .timeutil import utcnow
@@ -74,6 +76,7 @@ class LibraryCache:
         self._library: Library | None = None
         self._states: dict[str, CourseState] = {}
         self._stamps: dict[str, int] = {}
+        self._paths_stamp: int | None = None
         self._checked = 0.0
         self._missing_logged = False
 
@@ -128,12 +131,20 @@ class LibraryCache:
             self.logger.warning("course %s is no longer in the courses folder; it is not served", course_id)
             changed = True
         self._states, self._stamps = states, stamps
-        if changed:
+        paths_stamp = _fingerprint(self.courses_dir / PATHS_FOLDER)
+        if changed or paths_stamp != self._paths_stamp:
+            courses = {s.id: s.served for s in states.values() if s.served is not None}
+            refused = tuple(s.id for s in states.values() if s.served is None)
+            # Learning paths name courses: read again with the courses served now.
+            report = Report(root=self.courses_dir.parent)
+            paths = load_paths(self.courses_dir / PATHS_FOLDER, courses, refused, report, self.languages)
             self._library = Library(
-                freeze({s.id: s.served for s in states.values() if s.served is not None}),
-                tuple(p for s in states.values() for p in s.problems),
-                tuple(s.id for s in states.values() if s.served is None),
+                freeze(courses),
+                tuple(p for s in states.values() for p in s.problems) + tuple(report.problems),
+                refused,
+                freeze(paths),
             )
+            self._paths_stamp = paths_stamp
 
     def _read(self, folder: Path, old: CourseState | None, commit: str | None) -> CourseState:
         result = read_course(folder, self.languages, root=self.courses_dir.parent)

@@ -61,6 +61,7 @@ COHORT_MESSAGES = {
     "bad-modality": _l("Please choose in person, webinar or self-study."),
     "bad-attendance-status": _l("Please choose present, absent or excused."),
     "not-a-member": _l("That learner is not in this cohort."),
+    "path-pacing": _l("A cohort on a learning path has open pacing: its courses have no module opening dates."),
 }
 
 CERTIFICATE_MESSAGES = {
@@ -70,7 +71,30 @@ CERTIFICATE_MESSAGES = {
     "unsafe-logo": _l("The certificate cannot be printed: the organisation’s logo is not safe to print. Please ask the administrator to upload the logo again."),
 }
 
-_TABLES = (ACCOUNT_MESSAGES, LEARNING_MESSAGES, COHORT_MESSAGES, CERTIFICATE_MESSAGES)
+TEACHING_MESSAGES = {
+    # assignments, the learner's side
+    "assignment-lesson": _l("This lesson is complete when your assignment is done."),
+    "answer-locked": _l("This answer has been handed in and cannot be changed now."),
+    "answer-empty": _l("Please write your answer, or add a photo or a PDF, before you hand it in."),
+    "no-such-file": _l("That file is not part of your answer."),
+    "no-file": _l("Please choose a photo or a PDF first."),
+    "upload-empty": _l("The file is empty. Please choose the photo or PDF again."),
+    "upload-type": _l("Please attach a photo (JPEG or PNG) or a PDF. Other kinds of file, such as drawings (SVG), Word documents or videos, cannot be attached."),
+    "upload-unsafe-image": _l("This picture contains code for a web page, so it cannot be attached. Please take the photo again, or save it again as a new JPEG."),
+    "upload-unsafe-pdf": _l("This PDF contains scripts or actions, so it cannot be attached. Please save it again as a plain PDF, for example with “Print to PDF”."),
+    # reviewing
+    "not-waiting": _l("This answer is not waiting for a review any more."),
+    "mark-every-criterion": _l("Please mark every criterion as met or not yet."),
+    "feedback-needed": _l("Please write what the learner should improve before you return the answer."),
+    "bad-decision": _l("Please choose to accept the answer or to return it for another try."),
+    # lesson feedback
+    "feedback-empty": _l("Please choose “helpful” or “not helpful”, or write a comment."),
+    "feedback-too-long": _l("Your comment is too long. Please keep it under 1,000 characters."),
+    # learning paths
+    "path-unavailable": _l("A course of this learning path is not available on this server at the moment."),
+}
+
+_TABLES = (ACCOUNT_MESSAGES, LEARNING_MESSAGES, COHORT_MESSAGES, CERTIFICATE_MESSAGES, TEACHING_MESSAGES)
 
 # Updating the courses (the admin's "Content" page); nothing was changed in each case.
 CONTENT_MESSAGES = {
@@ -106,6 +130,13 @@ def message_for(error: DomainError) -> str:
     if error.code == "in-another-cohort":
         return _("You are already in the cohort “%(cohort)s” for this course. Ask your tutor if you need to change.",
                  cohort=details.get("cohort", ""))
+    if error.code == "upload-too-large":
+        return _("This file is too large. A photo or PDF can be at most %(megabytes)d MB; take the photo again at a lower size, or scan fewer pages.",
+                 megabytes=details.get("megabytes", 5))
+    if error.code == "too-many-files":
+        return _("An answer can have at most %(limit)d photos or PDFs. Remove one before you add another.", limit=details.get("limit", 5))
+    if error.code == "answer-too-long":
+        return _("Your answer is too long: it can have at most %(limit)d characters.", limit=details.get("limit", 10000))
     if error.code == "missing-glyphs":
         return _("The certificate cannot be printed: the fonts have no letters for %(characters)s. Please ask the administrator.",
                  characters=details.get("characters", ""))

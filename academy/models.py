@@ -3,5 +3,14 @@
 from .auth.models import LoginFailure, User  # noqa: F401
 from .certificates.models import Certificate  # noqa: F401
 from .cohorts.models import Attendance, Cohort, CohortMember, CohortSession, ModuleOpening, cohort_tutors  # noqa: F401
-from .learn.models import Attempt, Enrollment, LessonProgress  # noqa: F401
+from .learn.models import (  # noqa: F401
+    Attempt,
+    Enrollment,
+    LessonFeedback,
+    LessonProgress,
+    PathEnrollment,
+    Submission,
+    SubmissionFile,
+    SubmissionReview,
+)
 from .settings import Setting  # noqa: F401

@@ -45,6 +45,7 @@ def test_the_wheel_carries_static_files_catalogs_courses_and_migrations(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     for expected in ("academy/_bundled/static/css/academy.css", "academy/_bundled/translations/ar/LC_MESSAGES/messages.mo",
                      "academy/_bundled/courses/climate-action-cycling/course.yml", "academy/_bundled/migrations/env.py",
+                     "academy/_bundled/courses/paths/workplace-rights-basics/path.yml",
                      "academy/templates/base.html"):
         assert expected in names
 

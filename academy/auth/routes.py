@@ -116,7 +116,7 @@ def register():
         if form.join_code.data and form.join_code.data.strip():
             try:
                 cohort = cohorts.cohort_for_code(form.join_code.data)
-                course = get_library().get(cohort.course_id)
+                course = cohorts.cohort_target(cohort, get_library())  # a course, or a learning path
                 if course is None:
                     raise cohorts.CohortError("course-unavailable")
             except cohorts.CohortError as exc:

@@ -15,4 +15,6 @@ def certificate_labels(language: str, tutor_count: int = 1) -> dict[str, str]:
             "cohort": _("Cohort"),
             "code": _("Verification code"),
             "verify_at": _("Verify at"),
+            "has_completed_path": _("has completed the learning path"),
+            "courses": _("Courses"),
         }

@@ -1,10 +1,11 @@
-"""Issued certificates: the record that a person completed a course."""
+"""Issued certificates: the record that a person completed a course, or a
+learning path (its courses listed)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..domain import format_code
@@ -36,6 +37,17 @@ class Certificate(db.Model):
     issued_dt: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_dt: Mapped[datetime | None] = mapped_column()
     revoke_reason: Mapped[str | None] = mapped_column(String(500))
+    # A path certificate: course_id is "path:<path id>" and these are the
+    # ids of the courses it names, in the path's order.
+    course_ids: Mapped[list | None] = mapped_column(JSON)
+
+    @property
+    def is_path(self) -> bool:
+        return self.course_id.startswith("path:")
+
+    @property
+    def path_id(self) -> str | None:
+        return self.course_id[len("path:"):] if self.is_path else None
 
     @property
     def is_revoked(self) -> bool:

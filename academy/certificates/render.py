@@ -38,7 +38,7 @@ DEFAULT_DESIGN_DIR = Path(__file__).resolve().parent / "designs" / "default"
 
 #: Bumped when a change here changes the PDFs, so that cached PDFs made with
 #: an older renderer are re-rendered (it is part of design_fingerprint).
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2
 
 #: The labels the default design prints. The caller passes them translated
 #: into the certificate's language.
@@ -51,6 +51,8 @@ LABEL_KEYS = (
     "cohort",                     # "Cohort"
     "code",                       # "Code"
     "verify_at",                  # "Verify at"
+    "has_completed_path",         # "has completed the learning path" (path certificates)
+    "courses",                    # "Courses" (the list a path certificate prints)
 )
 
 #: PDF document information key holding the signed payload.
@@ -87,6 +89,7 @@ class CertificateDocument:
     organisation_logo: Path | None = None
     cohort_name: str | None = None
     tutor_names: tuple[str, ...] = ()
+    course_titles: tuple[str, ...] = ()  # a learning path's courses, in order; empty for a course
 
 
 class DesignError(Exception):
@@ -173,6 +176,8 @@ def template_context(doc: CertificateDocument) -> dict:
         "tutor_names_text": format_list(list(doc.tutor_names), locale=locale)
         if doc.tutor_names else "",
         "labels": dict(doc.labels),
+        "course_titles": list(doc.course_titles),
+        "is_path": bool(doc.course_titles),
     }
 
 

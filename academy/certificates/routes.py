@@ -36,6 +36,20 @@ def _set_up_lookup_limit(state):
         int(state.app.config["VERIFY_LOOKUPS_PER_MINUTE"]), VERIFY_WINDOW)
 
 
+def certificate_subject(certificate: Certificate, library):
+    """The course a certificate is for, or its learning path; None if gone."""
+    return library.get_path(certificate.path_id) if certificate.is_path else library.get(certificate.course_id)
+
+
+def path_course_titles(certificate: Certificate, library, language: str) -> tuple[str, ...]:
+    """The titles a path certificate lists, in ``language`` where a course has it."""
+    titles = []
+    for course_id in certificate.course_ids or ():
+        course = library.get(course_id)
+        titles.append(course.text(content_language(course, language)).title if course else course_id)
+    return tuple(titles)
+
+
 def certificate_language(certificate: Certificate, course, wanted: str | None) -> str:
     if course is None:
         return wanted or str(get_locale())
@@ -51,12 +65,14 @@ def pdf(certificate_id: str):
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None or (certificate.user_id != current_user.id and not current_user.is_admin):
         abort(404)
-    course = get_library().get(certificate.course_id)
+    library = get_library()
+    course = certificate_subject(certificate, library)
     language = certificate_language(certificate, course, request.args.get("lang"))
     title = course.text(language).title if course else certificate.course_id
     try:
         data = services.certificate_pdf(certificate, language, title, certificate_labels(language, len(certificate.tutors)),
-                                        public_base_url(), current_app.config["DATA_DIR"])
+                                        public_base_url(), current_app.config["DATA_DIR"],
+                                        path_course_titles(certificate, library, language))
     except services.CertificateError as exc:
         if exc.code == "missing-glyphs":
             current_app.logger.warning("certificate %s: characters without a glyph: %s", certificate.id, exc.details["characters"])
@@ -103,13 +119,16 @@ def verify(code: str):
                 and fields["learner_name"] == certificate.learner_name else "mismatch"
         except PayloadInvalid:
             payload_result = "invalid"
-    course = get_library().get(certificate.course_id) if certificate else None
+    library = get_library()
+    course = certificate_subject(certificate, library) if certificate else None
     language = str(get_locale())
     title = (course.text(content_language(course, language)).title
              if course else certificate.course_id if certificate else "")
+    course_titles = path_course_titles(certificate, library, language) if certificate and certificate.is_path else ()
     status = 404 if certificate is None else 200
     return render_template("certificates/verify.html", certificate=certificate, course_title=title,
-                           payload_result=payload_result, public_key=_public_key_text(), code=code), status
+                           course_titles=course_titles, payload_result=payload_result,
+                           public_key=_public_key_text(), code=code), status
 
 
 @bp.get("/admin/certificates")
@@ -140,7 +159,7 @@ def revoke(certificate_id: str):
 def reissue(certificate_id: str):
     certificate = db.session.get(Certificate, certificate_id) or abort(404)
     form = RevokeForm()
-    course = get_library().get(certificate.course_id)
+    course = certificate_subject(certificate, get_library())
     user = db.session.get(User, certificate.user_id)
     if course is None or not form.validate_on_submit():
         flash(_("Please give a reason."), "error")

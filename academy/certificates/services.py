@@ -20,11 +20,12 @@ from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
 from ..cohorts.attendance import attendance_requirement_met
-from ..cohorts.models import CohortMember
-from ..content import Course
+from ..cohorts.models import Cohort, CohortMember
+from ..content import Course, LearningPath
 from ..domain import DomainError, normalise_code, readable_code
 from ..extensions import db
-from ..learn.models import Enrollment
+from ..learn import learning_paths
+from ..learn.models import Enrollment, PathEnrollment
 from ..learn.services import enrollment_for
 from ..pdf import missing_characters
 from ..settings import organisation_name
@@ -117,22 +118,27 @@ def issue_held_certificates(cohort, course: Course | None, now=None) -> list[Cer
     return issued
 
 
-def _issue(user, course: Course, organisation: str, facts: CohortFacts, completed_on, now) -> Certificate:
+def _issue(user, course: Course | LearningPath, organisation: str, facts: CohortFacts, completed_on, now) -> Certificate:
+    """A new certificate for a course or, named ``path:<id>``, a learning
+    path (with the ids of the courses it names)."""
+    is_path = isinstance(course, LearningPath)
+    subject = course.key if is_path else course.id
     generation = (db.session.scalar(
-        select(func.max(Certificate.generation)).filter_by(user_id=user.id, course_id=course.id)) or 0) + 1
+        select(func.max(Certificate.generation)).filter_by(user_id=user.id, course_id=subject)) or 0) + 1
     for _ in range(5):  # a code collision is unlikely (31^8); retry if it happens
         certificate = Certificate(
-            id=uuid.uuid4().hex, code=new_code(), user_id=user.id, course_id=course.id, generation=generation,
+            id=uuid.uuid4().hex, code=new_code(), user_id=user.id, course_id=subject, generation=generation,
             course_version=course.version, learner_name=user.display_name, completed_on=completed_on,
             cohort_name=facts.name, tutor_names="; ".join(facts.tutors) or None,
             organisation_name=organisation or "Academy", issued_dt=now,
+            course_ids=list(course.courses) if is_path else None,
         )
         try:
             with db.session.begin_nested():
                 db.session.add(certificate)
             return certificate
         except IntegrityError:
-            already = active_certificate(user.id, course.id)
+            already = active_certificate(user.id, subject)
             if already is not None:  # issued meanwhile by another request
                 return already
     raise CertificateError("could-not-issue")
@@ -146,18 +152,79 @@ def revoke(certificate: Certificate, reason: str, now=None) -> None:
     db.session.flush()
 
 
-def reissue(certificate: Certificate, user, course: Course, organisation: str, reason: str, now=None) -> Certificate:
+def reissue(certificate: Certificate, user, course: Course | LearningPath, organisation: str, reason: str,
+            now=None) -> Certificate:
     """Revoke a certificate and issue its next generation with today's facts
     (e.g. a corrected name), keeping the original completion date."""
     now = now or utcnow()
     revoke(certificate, reason, now)
-    return _issue(user, course, organisation, cohort_facts(user, course.id), certificate.completed_on, now)
+    facts = path_cohort_facts(user, course) if isinstance(course, LearningPath) else cohort_facts(user, course.id)
+    return _issue(user, course, organisation, facts, certificate.completed_on, now)
+
+
+# -- learning paths --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Issued:
+    """What a completion just earned: the course's certificate (if it is new)
+    and any learning path certificates."""
+
+    course: Certificate | None = None
+    paths: tuple[Certificate, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.course is not None or bool(self.paths)
+
+
+def issue_after_completion(user, course: Course, library, now=None) -> Issued:
+    """Called by the view that recorded a lesson as complete: the course's
+    certificate if the course is now complete (once), then the certificates
+    of the learner's paths that are now complete."""
+    had = active_certificate(user.id, course.id)
+    certificate = issue_if_eligible(user, course, now=now) if had is None else None
+    paths: tuple[Certificate, ...] = ()
+    enrollment = enrollment_for(user, course.id)
+    if enrollment is not None and enrollment.completed_dt is not None:
+        paths = tuple(issue_path_certificates(user, library, now=now))
+    return Issued(certificate, paths)
+
+
+def path_cohort_facts(user, path: LearningPath) -> CohortFacts:
+    """The learner's cohort on this path (a cohort whose target is the
+    path), if any: its name, tutors and attendance rule."""
+    member = db.session.scalar(
+        select(CohortMember).join(Cohort, Cohort.id == CohortMember.cohort_id)
+        .where(CohortMember.user_id == user.id, Cohort.course_id == path.key).limit(1))
+    if member is None:
+        return CohortFacts()
+    cohort = member.cohort
+    return CohortFacts(cohort.name, tuple(t.display_name for t in cohort.tutors),
+                       attendance_requirement_met(user, member.course_id))
+
+
+def issue_path_certificates(user, library, organisation: str | None = None, now=None) -> list[Certificate]:
+    """After a course completes: record the learner's paths that are now
+    complete and issue each one's certificate, once. Returns the new ones."""
+    now = now or utcnow()
+    learning_paths.update_path_completion(user, library, now)
+    issued = []
+    for row in db.session.scalars(select(PathEnrollment).filter_by(user_id=user.id).where(PathEnrollment.completed_dt.is_not(None))):
+        path = library.get_path(row.path_id)
+        if path is None or not path.certificate or active_certificate(user.id, path.key) is not None:
+            continue
+        facts = path_cohort_facts(user, path)
+        if not facts.attendance_met:
+            continue
+        issued.append(_issue(user, path, organisation or organisation_name(), facts, row.completed_dt.date(), now))
+    return issued
 
 
 # -- the PDF ---------------------------------------------------------------------
 
-def signed_fields(certificate: Certificate, language: str, course_title: str) -> dict:
+def signed_fields(certificate: Certificate, language: str, course_title: str,
+                  course_titles: tuple[str, ...] = ()) -> dict:
     return {
+        "course_titles": list(course_titles) if certificate.is_path else None,
         "verification_code": certificate.display_code,
         "certificate_id": certificate.id,
         "learner_name": certificate.learner_name,
@@ -207,9 +274,10 @@ def save_organisation_logo(data_dir: Path, filename: str, data: bytes) -> Path:
 
 
 def certificate_pdf(certificate: Certificate, language: str, course_title: str, labels: dict,
-                    verify_base_url: str, data_dir: Path) -> bytes:
+                    verify_base_url: str, data_dir: Path, course_titles: tuple[str, ...] = ()) -> bytes:
     """The PDF, rendered once per language and design and kept in the data
-    folder; a changed design (or renderer) renders it again."""
+    folder; a changed design (or renderer) renders it again. A path
+    certificate prints ``course_titles``, the path's courses."""
     design = design_dir(data_dir)
     logo = organisation_logo(data_dir)
     fingerprint = design_fingerprint(design)
@@ -221,18 +289,19 @@ def certificate_pdf(certificate: Certificate, language: str, course_title: str, 
     if cache.is_file():
         return cache.read_bytes()
     printed = " ".join([certificate.learner_name, course_title, certificate.cohort_name or "",
-                        *certificate.tutors, certificate.organisation_name])
+                        *certificate.tutors, certificate.organisation_name, *course_titles])
     missing = missing_characters(printed)
     if missing:
         raise CertificateError("missing-glyphs", characters="".join(sorted(missing)))
     key = load_or_create_signing_key(Path(data_dir))
-    payload = sign_payload(signed_fields(certificate, language, course_title), key)
+    payload = sign_payload(signed_fields(certificate, language, course_title, course_titles), key)
     document = CertificateDocument(
         learner_name=certificate.learner_name, course_title=course_title, completed_on=certificate.completed_on,
         language=language, code=certificate.display_code,
         verify_url=f"{verify_base_url.rstrip('/')}/verify/{certificate.display_code}",
         signed_payload=payload, organisation_name=certificate.organisation_name, labels=labels,
         organisation_logo=logo, cohort_name=certificate.cohort_name, tutor_names=certificate.tutors,
+        course_titles=tuple(course_titles) if certificate.is_path else (),
     )
     try:
         pdf = render_certificate_pdf(document, design)

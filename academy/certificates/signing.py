@@ -47,9 +47,11 @@ _SHORT_KEYS = {
     "language": "l",
     "organisation_name": "o",
     "cohort_name": "h",
+    "course_titles": "p",  # a learning path's courses, a list of titles
 }
 _LONG_KEYS = {short: name for name, short in _SHORT_KEYS.items()}
-OPTIONAL_FIELDS = frozenset({"cohort_name"})
+OPTIONAL_FIELDS = frozenset({"cohort_name", "course_titles"})
+LIST_FIELDS = frozenset({"course_titles"})
 FIELDS = tuple(_SHORT_KEYS)
 REQUIRED_FIELDS = frozenset(FIELDS) - OPTIONAL_FIELDS
 
@@ -150,7 +152,8 @@ def public_key_from_text(text: str) -> Ed25519PublicKey:
 def sign_payload(fields: dict[str, Any], private_key: Ed25519PrivateKey) -> str:
     """Sign a certificate's fields into one compact string.
 
-    ``fields`` has every name of :data:`FIELDS`; ``cohort_name`` may be
+    ``fields`` has every name of :data:`FIELDS`; ``cohort_name`` and
+    ``course_titles`` (a path certificate's list of course titles) may be
     missing or ``None``. Raises ``ValueError`` on a missing, unknown or
     mistyped field: a certificate should never be signed with a hole in it.
     """
@@ -207,6 +210,10 @@ def _canonical_json(fields: dict[str, Any]) -> bytes:
             if not isinstance(value, date):
                 raise ValueError("completed_on must be a datetime.date")
             value = value.isoformat()[:10]
+        elif name in LIST_FIELDS:
+            if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+                raise ValueError(f"{name} must be a list of strings")
+            value = list(value)
         elif not isinstance(value, str):
             raise ValueError(f"{name} must be a string, not {type(value).__name__}")
         data[_SHORT_KEYS[name]] = value
@@ -225,7 +232,7 @@ def _fields_from_json(body: bytes) -> dict[str, Any]:
         raise PayloadInvalid("malformed: signed data is not certificate fields") from None
     if not REQUIRED_FIELDS <= fields.keys():
         raise PayloadInvalid("malformed: signed data lacks certificate fields")
-    fields.setdefault("cohort_name", None)
+    fields.setdefault("cohort_name", None)  # course_titles only on a path certificate
     return fields
 
 

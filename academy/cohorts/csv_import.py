@@ -36,10 +36,8 @@ from ..auth.services import (
 )
 from ..extensions import db
 from ..i18n import LANGUAGES
-from ..learn.models import Enrollment
 from ..timeutil import utcnow
-from .models import CohortMember
-from .services import CohortError
+from .services import CohortError, new_member_rows
 
 COLUMNS = ("display_name", "username", "language")
 MAX_LEARNERS = 300  # each account costs a deliberately slow password hash (about 0.1 s)
@@ -279,9 +277,9 @@ def import_class(cohort, course, learners: list[NewLearner], now=None, created_b
                 raise ClassListError([Problem(item.line, exc.code, {"username": item.username})]) from None
             created.append((user, item.first_password))
         for user, _password in created:
-            db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id, course_id=cohort.course_id, joined_dt=now))
             # Not learning.enroll(): every row goes in this one savepoint.
-            db.session.add(Enrollment(user_id=user.id, course_id=course.id, enrolled_dt=now))
+            # A cohort on a learning path: a row per course (services.new_member_rows).
+            db.session.add_all(new_member_rows(cohort, user, course, now))
         savepoint.commit()
     except ClassListError:
         savepoint.rollback()

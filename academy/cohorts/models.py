@@ -68,10 +68,17 @@ class Cohort(db.Model):
     def is_scheduled(self) -> bool:
         return self.pacing == "scheduled"
 
+    @property
+    def path_id(self) -> str | None:
+        """A cohort on a learning path has course_id "path:<path id>"
+        (services.cohort_target); its members have a row per course."""
+        return self.course_id[len("path:"):] if self.course_id.startswith("path:") else None
+
 
 class CohortMember(db.Model):
     """A learner in a cohort. ``course_id`` repeats the cohort's so that the
-    database itself keeps a learner in one cohort per course."""
+    database itself keeps a learner in one cohort per course. In a cohort on
+    a learning path a learner has one row per course of the path."""
 
     __tablename__ = "cohort_members"
     __table_args__ = (UniqueConstraint("user_id", "course_id"),)

@@ -182,15 +182,23 @@ def item_analysis(cohort: Cohort, course: Course) -> list[LessonItems]:
 
     The latest attempt, not the best: it shows what a learner thinks now,
     and a learner who has passed usually stops trying. One query."""
-    latest = (
-        select(func.max(Attempt.id))
-        .where(Attempt.course_id == course.id, Attempt.user_id.in_(member_ids_query(cohort.id)))
-        .group_by(Attempt.user_id, Attempt.lesson_key)
-    )
+    return course_item_analysis(course, learners=member_ids_query(cohort.id))
+
+
+def course_item_analysis(course: Course, learners=None, language: str | None = None) -> list[LessonItems]:
+    """The item analysis over every learner of a course (``learners``: a
+    subquery of user ids to keep, e.g. a cohort's members), optionally only
+    the latest attempts made in one ``language``: what a beta test of a
+    translation reads lesson by lesson. One query."""
+    latest = select(func.max(Attempt.id)).where(Attempt.course_id == course.id)
+    if learners is not None:
+        latest = latest.where(Attempt.user_id.in_(learners))
+    latest = latest.group_by(Attempt.user_id, Attempt.lesson_key)
+    query = select(Attempt.lesson_key, Attempt.answers, Attempt.results).where(Attempt.id.in_(latest))
+    if language is not None:
+        query = query.where(Attempt.language == language)
     by_lesson: dict[str, list[tuple[dict, dict]]] = defaultdict(list)
-    for lesson_key, answers, results in db.session.execute(
-        select(Attempt.lesson_key, Attempt.answers, Attempt.results).where(Attempt.id.in_(latest))
-    ):
+    for lesson_key, answers, results in db.session.execute(query):
         by_lesson[lesson_key].append((answers or {}, results or {}))
 
     report = []
@@ -279,6 +287,7 @@ class MyCohort:
     openings: list[tuple[object, date, bool]]  # (module, opens on, is open)
     sessions: list[tuple[CohortSession, str | None, bool]]  # (session, my status, is past)
     attendance: AttendanceShare
+    path: object = None  # the LearningPath of a cohort on a path
 
     @property
     def attendance_met(self) -> bool:
@@ -296,8 +305,11 @@ def my_cohorts(user, library, today: date | None = None, local: datetime | None 
     memberships = list(db.session.scalars(
         select(CohortMember).where(CohortMember.user_id == user.id).order_by(CohortMember.joined_dt.desc())
     ))
-    result = []
+    result, seen = [], set()
     for member in memberships:
+        if member.cohort_id in seen:  # a cohort on a path: a row per course, shown once
+            continue
+        seen.add(member.cohort_id)
         cohort = member.cohort
         course = library.get(cohort.course_id)
         sessions = sessions_of(cohort)
@@ -315,5 +327,6 @@ def my_cohorts(user, library, today: date | None = None, local: datetime | None 
         result.append(MyCohort(
             cohort, course, list(cohort.tutors), openings,
             [(s, statuses.get(s.id), s.starts_dt <= local) for s in sessions], attendance_share(statuses, held),
+            library.get_path(cohort.path_id) if cohort.path_id else None,
         ))
     return result

@@ -27,7 +27,7 @@ from wtforms import SelectChoice
 
 from ..access import staff_required
 from ..auth.models import User
-from ..certificates.services import issue_held_certificates, issue_if_eligible
+from ..certificates.services import issue_held_certificates, issue_if_eligible, issue_path_certificates
 from ..content import content_language
 from ..extensions import db
 from ..i18n import language
@@ -60,11 +60,46 @@ def _lang(course) -> str:
     return content_language(course, str(get_locale()))
 
 
+def _target_or_notice(cohort):
+    """The cohort's course, or its learning path (services.PathTarget)."""
+    target = services.cohort_target(cohort, get_library())
+    if target is None:
+        abort(Response(render_template("cohorts/no_course.html", cohort=cohort), 404))
+    return target
+
+
 def _course_or_notice(cohort):
-    course = get_library().get(cohort.course_id)
+    """The course a page is about: the cohort's, or for a cohort on a path
+    the one of its courses chosen with ?course= (the first by default)."""
+    target = _target_or_notice(cohort)
+    if not isinstance(target, services.PathTarget):
+        return target
+    chosen = request.args.get("course")
+    course = next((c for c in target.courses if c.id == chosen), target.courses[0] if target.courses else None)
     if course is None:
         abort(Response(render_template("cohorts/no_course.html", cohort=cohort), 404))
     return course
+
+
+def _issue_held(cohort) -> None:
+    """After attendance or the rule changed: the certificates it held back,
+    for each course of the cohort (and, on a path, the path's)."""
+    library = get_library()
+    target = services.cohort_target(cohort, library)
+    for course in services.target_courses(target):
+        issue_held_certificates(cohort, course)
+    if isinstance(target, services.PathTarget):
+        for _member, user in services.members_of(cohort):
+            issue_path_certificates(user, library)
+
+
+@bp.app_template_global("cohort_path_courses")
+def cohort_path_courses_global(cohort) -> tuple:
+    """For the cohort menu: the courses of a cohort on a path (else none)."""
+    if cohort.path_id is None:
+        return ()
+    target = services.cohort_target(cohort, get_library())
+    return target.courses if target is not None else ()
 
 
 def _lesson_titles(course, lang: str) -> dict[str, str]:
@@ -90,6 +125,9 @@ def _fill_cohort_form(form: CohortForm, editing: bool) -> None:
         titles = {c.id: c.text(content_language(c, ui)).title for c in library.courses.values()}
         form.course.choices = [SelectChoice(course_id, title)
                                for course_id, title in sorted(titles.items(), key=lambda item: item[1].casefold())]
+        form.course.choices += [  # a cohort on a learning path takes its courses in order
+            SelectChoice(path.key, _("Learning path: %(title)s", title=path.text(content_language(path, ui)).title))
+            for path in sorted(library.paths.values(), key=lambda p: p.text(content_language(p, ui)).title.casefold())]
     form.tutors.choices = [SelectChoice(t.id, t.display_name) for t in services.tutor_choices()]
 
 
@@ -119,7 +157,7 @@ def index():
     cohorts = services.cohorts_for(current_user)
     counts = services.member_counts([c.id for c in cohorts])
     library = get_library()
-    courses = {c.course_id: library.get(c.course_id) for c in cohorts}
+    courses = {c.course_id: services.cohort_target(c, library) for c in cohorts}
     return render_template("cohorts/index.html", cohorts=cohorts, counts=counts, courses=courses,
                            lang_of=_lang, format_code=services.format_join_code)
 
@@ -135,7 +173,7 @@ def new():
         form.language.data = str(get_locale())
         form.tutors.data = [current_user.id]
     if form.validate_on_submit():
-        course = get_library().get(form.course.data)
+        course = services.target_for(form.course.data, get_library())
         if course is None:
             form.course.errors.append(_("Please choose one of the courses offered."))
         else:
@@ -171,7 +209,7 @@ def edit(cohort_id: int):
         except services.CohortError as exc:
             flash(message_for(exc), "error")
         else:
-            issue_held_certificates(cohort, get_library().get(cohort.course_id))
+            _issue_held(cohort)
             db.session.commit()
             flash(_("Saved."), "info")
             return redirect(url_for("cohorts.overview", cohort_id=cohort.id))
@@ -182,7 +220,7 @@ def edit(cohort_id: int):
 @staff_required
 def overview(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
-    course = get_library().get(cohort.course_id)
+    course = services.cohort_target(cohort, get_library())
     return render_template(
         "cohorts/overview.html", cohort=cohort, course=course, lang=_lang(course) if course else None,
         members=services.members_of(cohort), sessions=attendance_records.sessions_of(cohort),
@@ -207,7 +245,7 @@ def new_code(cohort_id: int):
 @staff_required
 def join_sheet(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
-    course = _course_or_notice(cohort)
+    course = _target_or_notice(cohort)
     lang = content_language(course, cohort.language)
     base = public_base_url()
     link = join_url(base, cohort.join_code)
@@ -247,7 +285,7 @@ def openings(cohort_id: int):
 @staff_required
 def import_learners(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
-    course = _course_or_notice(cohort)
+    course = _target_or_notice(cohort)
     form = ImportForm()
     problems = []
     if form.validate_on_submit():
@@ -279,9 +317,8 @@ def remove_member(cohort_id: int, user_id: int):
     if found is None:
         abort(404)
     services.remove_member(cohort, user_id)
-    course = get_library().get(cohort.course_id)
-    if course is not None:  # out of the cohort, out of its attendance rule
-        issue_if_eligible(found[1], course)
+    for course in services.target_courses(services.cohort_target(cohort, get_library())):
+        issue_if_eligible(found[1], course)  # out of the cohort, out of its attendance rule
     db.session.commit()
     flash(_("%(name)s is no longer in this cohort. Their progress is kept.", name=found[1].display_name), "info")
     return redirect(url_for("cohorts.overview", cohort_id=cohort.id))
@@ -314,7 +351,7 @@ def delete_session(cohort_id: int, session_id: int):
     session = attendance_records.session_of(cohort, session_id) or abort(404)
     _confirmed()
     attendance_records.delete_session(session)
-    issue_held_certificates(cohort, get_library().get(cohort.course_id))
+    _issue_held(cohort)
     db.session.commit()
     flash(_("The session and its attendance were deleted."), "info")
     return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
@@ -337,7 +374,7 @@ def attendance(cohort_id: int, session_id: int):
         except services.CohortError as exc:
             flash(message_for(exc), "error")
         else:
-            issue_held_certificates(cohort, get_library().get(cohort.course_id))
+            _issue_held(cohort)
             db.session.commit()
             flash(_("Attendance saved."), "info")
             return redirect(url_for("cohorts.attendance", cohort_id=cohort.id, session_id=session.id))
@@ -353,7 +390,7 @@ def everyone_present(cohort_id: int, session_id: int):
     session = attendance_records.session_of(cohort, session_id) or abort(404)
     _confirmed()
     attendance_records.mark_everyone_present(session)
-    issue_held_certificates(cohort, get_library().get(cohort.course_id))
+    _issue_held(cohort)
     db.session.commit()
     flash(_("Everyone not yet recorded is marked present. Change anyone who is not here."), "info")
     return redirect(url_for("cohorts.attendance", cohort_id=cohort.id, session_id=session.id))
@@ -441,7 +478,7 @@ def join():
         if form.validate_on_submit():
             try:
                 cohort = services.cohort_for_code(form.code.data)
-                services.join_cohort(current_user, cohort, get_library().get(cohort.course_id))
+                services.join_cohort(current_user, cohort, services.cohort_target(cohort, get_library()))
             except services.CohortError as exc:
                 form.code.errors.append(message_for(exc))
             else:

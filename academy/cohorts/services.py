@@ -15,17 +15,20 @@ recorded by the learning code are UTC and compared with ``utcnow``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
-from ..content import Course
+from ..content import Course, LearningPath
 from ..domain import DomainError, format_code, normalise_code, readable_code
 from ..extensions import db
 from ..i18n import LANGUAGES
+from ..learn import learning_paths
 from ..learn import services as learning
+from ..learn.models import Enrollment, PathEnrollment
 from ..timeutil import utcnow
 from .models import PACINGS, Cohort, CohortMember, ModuleOpening, cohort_tutors
 
@@ -81,6 +84,79 @@ def new_join_code(cohort: Cohort) -> str:
     return cohort.join_code
 
 
+# -- what a cohort takes: a course or a learning path ------------------------------
+
+@dataclass(frozen=True)
+class PathTarget:
+    """A cohort on a learning path: the path, and those of its courses this
+    server has (required ones first, in order, then the optional ones).
+    Its cohort's ``course_id`` is ``path:<path id>``; each member gets a
+    CohortMember row per course, so that everything asked per course (the
+    tutor of an answer, attendance, pacing) finds the cohort. Pacing is
+    open: a path's modules have no opening dates."""
+
+    path: LearningPath
+    courses: tuple[Course, ...]
+
+    @property
+    def id(self) -> str:
+        return self.path.key
+
+    @property
+    def required(self) -> tuple[Course, ...]:
+        return tuple(course for course in self.courses if course.id in self.path.courses)
+
+    @property
+    def is_whole(self) -> bool:
+        return len(self.required) == len(self.path.courses)
+
+    def text(self, language: str):
+        return self.path.text(language)
+
+    @property
+    def source_language(self) -> str:
+        return self.path.source_language
+
+    def has_language(self, language: str) -> bool:
+        return self.path.has_language(language)
+
+
+def target_for(course_id: str, library) -> Course | PathTarget | None:
+    """The course, or the learning path ("path:<id>"), a cohort takes."""
+    if course_id.startswith("path:"):
+        path = library.get_path(course_id[len("path:"):])
+        if path is None:
+            return None
+        return PathTarget(path, tuple(course for course_id in path.all_courses if (course := library.get(course_id))))
+    return library.get(course_id)
+
+
+def cohort_target(cohort: Cohort, library) -> Course | PathTarget | None:
+    return target_for(cohort.course_id, library)
+
+
+def target_courses(target) -> tuple[Course, ...]:
+    """The courses a cohort's learners take: one, or a path's."""
+    if target is None:
+        return ()
+    return target.courses if isinstance(target, PathTarget) else (target,)
+
+
+def new_member_rows(cohort: Cohort, user, target, now) -> list:
+    """The rows that put a new account (no rows of its own yet) in a cohort
+    and enrol it: for a path, a member row per course, the required courses'
+    enrolments and the learner on the path. Not added: the class import adds
+    them in its own savepoint."""
+    rows: list = []
+    for course in target_courses(target):
+        rows.append(CohortMember(cohort_id=cohort.id, user_id=user.id, course_id=course.id, joined_dt=now))
+        if not isinstance(target, PathTarget) or course.id in target.path.courses:
+            rows.append(Enrollment(user_id=user.id, course_id=course.id, enrolled_dt=now))
+    if isinstance(target, PathTarget):
+        rows.append(PathEnrollment(user_id=user.id, path_id=target.path.id, enrolled_dt=now))
+    return rows
+
+
 # -- cohorts ----------------------------------------------------------------------
 
 def _check_cohort_fields(name: str, language: str, starts_on: date, ends_on: date, pacing: str,
@@ -114,6 +190,8 @@ def create_cohort(course: Course, name: str, language: str, starts_on: date, end
     """A new cohort with a fresh join code. With scheduled pacing the modules
     get evenly spread opening dates, which the tutor can then change."""
     _check_cohort_fields(name, language, starts_on, ends_on, pacing, tutors, min_attendance_percent)
+    if isinstance(course, PathTarget) and pacing == "scheduled":
+        raise CohortError("path-pacing")
     cohort = Cohort(
         course_id=course.id, name=name.strip()[:200], language=language, starts_on=starts_on, ends_on=ends_on,
         pacing=pacing, join_code=_unused_join_code(), join_code_expires_on=join_code_expires_on,
@@ -130,6 +208,8 @@ def update_cohort(cohort: Cohort, course: Course | None, name: str, language: st
                   tutors, pacing: str, min_attendance_percent: int | None, join_code_expires_on: date | None) -> None:
     """Change a cohort's settings (its course stays the same)."""
     _check_cohort_fields(name, language, starts_on, ends_on, pacing, tutors, min_attendance_percent)
+    if cohort.path_id is not None and pacing == "scheduled":
+        raise CohortError("path-pacing")
     cohort.name, cohort.language = name.strip()[:200], language
     cohort.starts_on, cohort.ends_on, cohort.pacing = starts_on, ends_on, pacing
     cohort.tutors = list(tutors)
@@ -190,7 +270,7 @@ def member_counts(cohort_ids: list[int]) -> dict[int, int]:
     if not cohort_ids:
         return {}
     return dict(db.session.execute(
-        select(CohortMember.cohort_id, func.count(CohortMember.id))
+        select(CohortMember.cohort_id, func.count(CohortMember.user_id.distinct()))
         .where(CohortMember.cohort_id.in_(cohort_ids)).group_by(CohortMember.cohort_id)
     ).all())
 
@@ -240,7 +320,10 @@ def membership_for(user, course_id: str) -> CohortMember | None:
 
 def join_cohort(user, cohort: Cohort, course: Course | None, now=None) -> CohortMember:
     """Put a learner in a cohort and enrol them in its course. Joining again
-    is harmless; a learner is in one cohort per course."""
+    is harmless; a learner is in one cohort per course. ``course`` is the
+    cohort's target (:func:`cohort_target`): a course or a PathTarget."""
+    if isinstance(course, PathTarget):
+        return _join_path_cohort(user, cohort, course, now)
     if course is None or course.id != cohort.course_id:
         raise CohortError("course-unavailable")
     existing = membership_for(user, cohort.course_id)
@@ -260,6 +343,31 @@ def join_cohort(user, cohort: Cohort, course: Course | None, now=None) -> Cohort
     return existing
 
 
+def _join_path_cohort(user, cohort: Cohort, target: PathTarget, now=None) -> CohortMember:
+    """A member row for each course of the path (one cohort per course
+    still holds), the required courses' enrolments, the learner on the path."""
+    if target.id != cohort.course_id or not target.is_whole:
+        raise CohortError("course-unavailable")
+    now = now or utcnow()
+    first = None
+    for course in target.courses:
+        existing = membership_for(user, course.id)
+        if existing is not None and existing.cohort_id != cohort.id:
+            raise CohortError("in-another-cohort", cohort=existing.cohort.name)
+        if existing is None:
+            try:
+                with db.session.begin_nested():
+                    existing = CohortMember(cohort_id=cohort.id, user_id=user.id, course_id=course.id, joined_dt=now)
+                    db.session.add(existing)
+            except IntegrityError:  # the same code sent twice at once
+                existing = membership_for(user, course.id)
+                if existing is None or existing.cohort_id != cohort.id:
+                    raise CohortError("in-another-cohort", cohort=existing.cohort.name if existing else "") from None
+        first = first or existing
+    learning_paths.start_path(user, target.path, list(target.required), now)
+    return first
+
+
 def remove_member(cohort: Cohort, user_id: int) -> None:
     """Take a learner out of a cohort. Their enrolment, progress and the
     attendance already recorded stay."""
@@ -268,18 +376,20 @@ def remove_member(cohort: Cohort, user_id: int) -> None:
 
 
 def members_of(cohort: Cohort) -> list[tuple[CohortMember, User]]:
-    """Members with their accounts, in one query, sorted by name."""
+    """Members with their accounts, in one query, sorted by name (once each,
+    though a cohort on a path has a row per course)."""
     rows = db.session.execute(
         select(CohortMember, User).join(User, User.id == CohortMember.user_id)
-        .where(CohortMember.cohort_id == cohort.id)
+        .where(CohortMember.cohort_id == cohort.id).order_by(CohortMember.id)
     ).all()
-    return sorted(((m, u) for m, u in rows), key=lambda mu: (mu[1].display_name.casefold(), mu[1].id))
+    once = {u.id: (m, u) for m, u in reversed(rows)}  # the first row of each learner
+    return sorted(once.values(), key=lambda mu: (mu[1].display_name.casefold(), mu[1].id))
 
 
 def member_of(cohort: Cohort, user_id: int) -> tuple[CohortMember, User] | None:
     row = db.session.execute(
         select(CohortMember, User).join(User, User.id == CohortMember.user_id)
-        .where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user_id)
+        .where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user_id).order_by(CohortMember.id)
     ).first()
     return (row[0], row[1]) if row else None
 

@@ -50,6 +50,8 @@ def certificates_verify_command(certificate: str, public_key: str | None):
         sys.exit(1)
     click.echo("VALID: signed by the key " + public_key)
     for name, value in fields.items():
+        if isinstance(value, list):  # a path certificate's courses
+            value = "; ".join(value)
         if value is not None:
             click.echo(f"  {name}: {value}")
     click.echo("Check that the name and course printed on the certificate are the ones above; "

@@ -16,9 +16,10 @@ from ..content.stamp import StampError, stamp, translation_files
 @click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--strict", is_flag=True, help="Treat every warning as an error.")
 def check_command(directory: Path | None, strict: bool):
-    """Validate every course under DIRECTORY. Without DIRECTORY: the course
-    repository you are in (the current folder is a course, holds course
-    folders, or has a courses/ folder that does), else the configured courses."""
+    """Validate every course (and learning path, in DIRECTORY/paths) under
+    DIRECTORY. Without DIRECTORY: the course repository you are in (the
+    current folder is a course, holds course folders, or has a courses/
+    folder that does), else the configured courses."""
     languages = current_app.config["LANGUAGES"] if current_app else None
     if directory is None:
         directory, single = _course_repository(Path.cwd())
@@ -38,7 +39,8 @@ def check_command(directory: Path | None, strict: bool):
         click.echo(str(problem))
     errors = sum(problem.level == "error" for problem in problems)
     warnings = sum(problem.level == "warning" for problem in problems)
-    click.echo(f"{valid} course(s) valid, {refused} refused; {errors} error(s), {warnings} warning(s)", err=True)
+    paths = f"; {len(library.paths)} learning path(s) valid" if not single and library.paths else ""
+    click.echo(f"{valid} course(s) valid, {refused} refused; {errors} error(s), {warnings} warning(s){paths}", err=True)
     if errors or (strict and warnings):
         sys.exit(1)
 

@@ -4,7 +4,21 @@ Pure Python, no Flask: an author's own CI can run it without the web app.
 """
 
 from .loader import DEFAULT_LANGUAGES, CourseResult, course_folders, load_course, load_library, read_course
-from .model import Choice, Course, HtmlPart, Lesson, LessonText, Library, Module, Question, QuestionPart
+from .model import (
+    Assignment,
+    AssignmentPart,
+    Choice,
+    Course,
+    Criterion,
+    HtmlPart,
+    LearningPath,
+    Lesson,
+    LessonText,
+    Library,
+    Module,
+    Question,
+    QuestionPart,
+)
 from .problems import Problem, Report
 from .questions import QUESTION_TYPES, AnswerError, normalise_text
 from .reading import LessonView, content_language, lesson_view
@@ -13,4 +27,5 @@ __all__ = [
     "DEFAULT_LANGUAGES", "CourseResult", "course_folders", "load_course", "load_library", "read_course",
     "Choice", "Course", "HtmlPart", "Lesson", "LessonText", "Library", "Module", "Question", "QuestionPart", "Problem", "Report",
     "QUESTION_TYPES", "AnswerError", "normalise_text", "LessonView", "content_language", "lesson_view",
+    "Assignment", "AssignmentPart", "Criterion", "LearningPath",
 ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..svg import svg_problem
+from .assignments import AssignmentReader
 from .files import (
     ID_RE,
     LANG_FILE_RE,
@@ -29,7 +30,8 @@ from .files import (
     walk_files,
 )
 from .markdown import HtmlPart, LinkContext, QuizBlock, render_body
-from .model import Course, CourseText, Lesson, LessonText, Library, Module, ModuleText, QuestionPart, freeze
+from .model import AssignmentPart, Course, CourseText, Lesson, LessonText, Library, Module, ModuleText, QuestionPart, freeze
+from .paths import PATHS_FOLDER, load_paths
 from .problems import ERROR, Problem, Report
 from .questions import QUESTION_TYPES, BlockContext, parse_question
 from .yamltext import YamlProblem, YMap, parse_yaml
@@ -85,7 +87,9 @@ def load_library(courses_dir: Path, languages=DEFAULT_LANGUAGES, root: Path | No
             courses[result.id] = result.course
         else:
             refused.append(result.id)
-    return Library(freeze(courses), tuple(problems), tuple(refused))
+    report = Report(root=root)
+    paths = load_paths(courses_dir / PATHS_FOLDER, courses, refused, report, languages)
+    return Library(freeze(courses), tuple(problems) + tuple(report.problems), tuple(refused), freeze(paths))
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ def course_folders(courses_dir: Path) -> list[Path]:
     """The folders of a courses folder that are courses (drafts left out),
     and any link there, so that reading it reports the link."""
     return [entry for entry in sorted(Path(courses_dir).iterdir())
-            if (entry.is_symlink() or entry.is_dir()) and not is_ignored(entry)]
+            if (entry.is_symlink() or entry.is_dir()) and not is_ignored(entry) and entry.name != PATHS_FOLDER]
 
 
 def read_course(course_dir: Path, languages=DEFAULT_LANGUAGES, root: Path | None = None) -> CourseResult:
@@ -348,6 +352,7 @@ class _CourseBuilder:
             path.resolve(): module.id for module in modules.values() for path in module.texts.values()
         }
         self._written: dict[Path, tuple[list[str], bool]] = {}  # source lesson file -> its question ids
+        self._assignments_written: dict[Path, tuple[list[str], bool]] = {}  # the same for assignments
 
     def _links(self, path: Path, prefix: str) -> LinkContext:
         return LinkContext(path, self.dir, prefix, self._lesson_by_path.get, self._module_by_path.get)
@@ -382,6 +387,8 @@ class _CourseBuilder:
         body = render_body(doc.body, doc.body_first_line, self._links(path, prefix), self.report)
         for block in body.quiz_blocks:
             self.report.error(path, block.fence_line, "questions belong in lesson files, not here")
+        for block in body.assignment_blocks:
+            self.report.error(path, block.fence_line, "assignments belong in lesson files, not here")
         return "".join(p.html for p in body.parts if isinstance(p, HtmlPart))
 
     def course_texts(self, paths: dict[str, Path]) -> dict[str, CourseText]:
@@ -470,9 +477,15 @@ class _CourseBuilder:
         body = render_body(doc.body, doc.body_first_line, self._links(path, "../"), self.report)
         ctx = BlockContext(self.report, path, is_source=source is None)
         questions, parts, seen, written = [], [], set(), []
+        assignments, reader = [], AssignmentReader(self.report, path, source, seen, self._assignments_written)
         for part in body.parts:
             if isinstance(part, HtmlPart):
                 parts.append(part)
+                continue
+            if part.kind == "assignment":
+                if (assignment := reader.read(part)) is not None:
+                    assignments.append(assignment)
+                    parts.append(AssignmentPart(assignment.id))
                 continue
             question = self._question(part, ctx, seen, source, written)
             if question is not None:
@@ -485,7 +498,9 @@ class _CourseBuilder:
             self._written[path] = (ids, len(written) == len(body.quiz_blocks) and len(set(ids)) == len(ids))
         else:
             self._check_question_parity(path, body.quiz_blocks, written, *self._written.get(source.path, ([], True)))
-        return LessonText(lang, title, path, tuple(parts), tuple(questions), doc.meta.get("source_hash") or None)
+        reader.finish(body.assignment_blocks)
+        return LessonText(lang, title, path, tuple(parts), tuple(questions), doc.meta.get("source_hash") or None,
+                          tuple(assignments))
 
     def _question(self, block: QuizBlock, ctx: BlockContext, seen: set, source: LessonText | None, written: list):
         try:

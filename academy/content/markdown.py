@@ -1,6 +1,6 @@
 """Lesson Markdown: CommonMark with tables and admonitions, local media,
 lesson links rewritten for the reader, raw HTML shown as text, and the
-```quiz blocks cut out for the question registry."""
+```quiz and ```assignment blocks cut out for their parsers."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from .model import HtmlPart
 from .problems import Report
 
 ADMONITIONS = ("note", "tip", "warning")
+BLOCK_KINDS = ("quiz", "assignment")  # fenced blocks that are not code: questions.py, assignments.py
 _ACTIVE_HTML = re.compile(r"<\s*(script|iframe|object|embed)\b", re.IGNORECASE)
 _QUESTION_KEY = re.compile(r"^question\s*:", re.MULTILINE)
 _TYPE_KEY = re.compile(r"^type\s*:", re.MULTILINE)
@@ -61,12 +62,14 @@ class QuizBlock:
     text: str
     first_line: int  # line of the first YAML line in the file
     fence_line: int
+    kind: str = "quiz"  # or "assignment"
 
 
 @dataclass
 class RenderedBody:
     parts: list = field(default_factory=list)  # HtmlPart | QuizBlock, in order
     quiz_blocks: list[QuizBlock] = field(default_factory=list)
+    assignment_blocks: list[QuizBlock] = field(default_factory=list)
 
 
 @dataclass
@@ -102,17 +105,18 @@ def render_body(body: str, first_line: int, links: LinkContext, report: Report) 
 
     for token in tokens:
         line = first_line + token.map[0] if token.map else first_line
-        if token.type == "fence" and token.info.strip().split(" ")[0] != "quiz":
-            hint = _quiz_lookalike(token.info.strip().split(" ")[0], token.content)
+        kind = token.info.strip().split(" ")[0] if token.type == "fence" else ""
+        if token.type == "fence" and kind not in BLOCK_KINDS:
+            hint = _quiz_lookalike(kind, token.content)
             if hint:
                 report.warning(links.path, line, hint)
-        if token.type == "fence" and token.info.strip().split(" ")[0] == "quiz":
+        if kind in BLOCK_KINDS:
             if token.level > 0:  # the question would split its box into two broken halves
-                report.error(links.path, line, "a quiz block must not be inside an admonition, a list or a quote")
+                report.error(links.path, line, f"{'an' if kind == 'assignment' else 'a'} {kind} block must not be inside an admonition, a list or a quote")
             flush()
-            block = QuizBlock(token.content, line + 1, line)
+            block = QuizBlock(token.content, line + 1, line, kind)
             result.parts.append(block)
-            result.quiz_blocks.append(block)
+            (result.quiz_blocks if kind == "quiz" else result.assignment_blocks).append(block)
             continue
         if token.type == "inline":
             kind = token.content.split("\n")[0][3:].strip().split(" ")[0] if token.content.startswith(":::") else ""

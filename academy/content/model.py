@@ -47,18 +47,55 @@ class QuestionPart:
 
 
 @dataclass(frozen=True)
+class Criterion:
+    """One thing a tutor checks in an assignment's answer."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A task the learner answers in their own words (and photos or a PDF);
+    a tutor reviews it against its criteria, or nobody does (``review``
+    "none")."""
+
+    id: str
+    prompt: str
+    line: int
+    criteria: tuple[Criterion, ...] = ()
+    review: str = "tutor"  # "tutor" or "none"
+
+    @property
+    def needs_review(self) -> bool:
+        return self.review == "tutor"
+
+    def criterion(self, criterion_id: str) -> Criterion | None:
+        return next((c for c in self.criteria if c.id == criterion_id), None)
+
+
+@dataclass(frozen=True)
+class AssignmentPart:
+    assignment_id: str
+
+
+@dataclass(frozen=True)
 class LessonText:
     """One lesson in one language, rendered once."""
 
     language: str
     title: str
     path: Path
-    parts: tuple[HtmlPart | QuestionPart, ...]
+    parts: tuple[HtmlPart | QuestionPart | AssignmentPart, ...]
     questions: tuple[Question, ...]
     source_hash: str | None = None
+    assignments: tuple[Assignment, ...] = ()
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
+
+    def assignment(self, assignment_id: str) -> Assignment | None:
+        return next((a for a in self.assignments if a.id == assignment_id), None)
 
 
 @dataclass(frozen=True)
@@ -85,6 +122,11 @@ class Lesson:
     @property
     def graded(self) -> bool:
         return bool(self.source.questions)
+
+    @property
+    def assignments(self) -> tuple[Assignment, ...]:
+        """The lesson's assignments (the source language's: ids, criteria, review)."""
+        return self.source.assignments
 
     @property
     def question_ids(self) -> tuple[str, ...]:
@@ -169,15 +211,61 @@ class Course:
 
 
 @dataclass(frozen=True)
+class PathText:
+    language: str
+    title: str
+    summary: str
+    description_html: str
+
+
+@dataclass(frozen=True)
+class LearningPath:
+    """Courses taken in order towards one goal (``paths/<id>/path.yml``).
+    A learner completes the path when every course in ``courses`` is
+    complete; ``optional`` courses are suggested alongside."""
+
+    id: str
+    path: Path
+    source_language: str
+    languages: tuple[str, ...]
+    courses: tuple[str, ...]
+    optional: tuple[str, ...]
+    recommended_for: tuple[str, ...]
+    certificate: bool
+    version: str
+    texts: Mapping[str, PathText]
+
+    def text(self, language: str) -> PathText:
+        return self.texts.get(language) or self.texts[self.source_language]
+
+    def has_language(self, language: str) -> bool:
+        return language in self.languages
+
+    @property
+    def all_courses(self) -> tuple[str, ...]:
+        return self.courses + self.optional
+
+    @property
+    def key(self) -> str:
+        """How a path is named where a course id would stand (certificates,
+        cohorts): ``path:<id>``. No course id contains a colon."""
+        return f"path:{self.id}"
+
+
+@dataclass(frozen=True)
 class Library:
     """Every valid course, keyed by id, plus what was wrong with the rest."""
 
     courses: Mapping[str, Course] = field(default_factory=lambda: MappingProxyType({}))
     problems: tuple = ()
     refused: tuple[str, ...] = ()
+    paths: Mapping[str, LearningPath] = field(default_factory=lambda: MappingProxyType({}))  # content/paths.py
 
     def get(self, course_id: str) -> Course | None:
         return self.courses.get(course_id)
+
+    def get_path(self, path_id: str):
+        return self.paths.get(path_id)
 
 
 def freeze(mapping: dict) -> Mapping:

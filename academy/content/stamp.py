@@ -19,19 +19,28 @@ class StampError(Exception):
     pass
 
 
+# A course folder has course.yml; a learning path's folder has path.yml.
+SETTINGS_FILES = ("course.yml", "path.yml")
+
+
+def _settings_file(course_dir: Path) -> Path:
+    return next((course_dir / name for name in SETTINGS_FILES if (course_dir / name).is_file()), course_dir / "course.yml")
+
+
 def _source_language(course_dir: Path) -> str:
+    settings = _settings_file(course_dir)
     try:
-        data = parse_yaml((course_dir / "course.yml").read_text(encoding="utf-8"))
+        data = parse_yaml(settings.read_text(encoding="utf-8"))
     except Exception as exc:  # any unreadable course.yml is reported the same way
-        raise StampError(f"{course_dir / 'course.yml'}: cannot read the source language ({exc})") from None
+        raise StampError(f"{settings}: cannot read the source language ({exc})") from None
     if not isinstance(data, YMap) or not isinstance(data.get("source_language"), str):
-        raise StampError(f"{course_dir / 'course.yml'}: no source_language")
+        raise StampError(f"{settings}: no source_language")
     return data["source_language"]
 
 
 def _course_dir_of(path: Path) -> Path:
     for parent in [path.parent, *path.parents]:
-        if (parent / "course.yml").is_file():
+        if any((parent / name).is_file() for name in SETTINGS_FILES):
             return parent
     raise StampError(f"{path}: not inside a course folder (no course.yml above it)")
 

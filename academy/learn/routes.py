@@ -34,10 +34,13 @@ def _course_and_lesson(course_id: str, module_id: str, lesson_id: str):
 
 
 def _issue_certificate_if_complete(course) -> None:
-    """On the request that completes a course, issue its certificate."""
-    had = certificates.active_certificate(current_user.id, course.id)
-    if had is None and certificates.issue_if_eligible(current_user, course):
+    """On the request that completes a course, issue its certificate (and
+    those of the learning paths it completes)."""
+    issued = certificates.issue_after_completion(current_user, course, get_library())
+    if issued.course is not None:
         flash(_("You completed the course. Your certificate is ready under “My learning”."), "info")
+    if issued.paths:
+        flash(_("You completed a learning path. Its certificate is ready under “My learning”."), "info")
 
 
 @bp.post("/courses/<course_id>/enroll")

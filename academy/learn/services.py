@@ -18,7 +18,7 @@ from ..content_updates import Changes
 from ..domain import DomainError
 from ..extensions import db
 from ..timeutil import utcnow
-from .models import Attempt, Enrollment, LessonProgress
+from .models import Attempt, Enrollment, LessonProgress, Submission
 
 NOT_STARTED, IN_PROGRESS, COMPLETE, FAILED = "not-started", "in-progress", "complete", "failed"
 
@@ -81,7 +81,8 @@ def lesson_status(lesson: Lesson, row: LessonProgress | None) -> str:
     if row.completed_dt is not None:
         return COMPLETE
     if lesson.graded and row.attempt_count:
-        return FAILED
+        passed_waiting = lesson.assignments and row.best_score is not None and row.best_score >= lesson.pass_percent
+        return IN_PROGRESS if passed_waiting else FAILED  # passed, its assignment not done yet: in progress
     return IN_PROGRESS
 
 
@@ -224,6 +225,8 @@ def mark_done(user, course: Course, lesson: Lesson, now=None) -> LessonProgress:
         raise LearningError("not-enrolled")
     if lesson.graded:
         raise LearningError("graded-lesson")
+    if lesson.assignments:  # complete when its assignments are done (learn/assignments.py)
+        raise LearningError("assignment-lesson")
     row = _progress_row(user, course.id, lesson.key, now)
     if row.completed_dt is None:
         row.completed_dt = now
@@ -332,7 +335,7 @@ def submit_attempt(user, course: Course, lesson: Lesson, language: str, nonce: s
     row = _progress_row(user, course.id, lesson.key, now)
     row.attempt_count = (row.attempt_count or 0) + 1
     row.best_score = graded.score if row.best_score is None else max(row.best_score, graded.score)
-    if attempt.passed and row.completed_dt is None:
+    if attempt.passed and row.completed_dt is None and assignments_done(user, course, lesson):
         row.completed_dt = now
     enrollment.last_activity_dt = now
     enrollment.last_lesson_key = lesson.key
@@ -415,3 +418,15 @@ def same_answers(attempt: Attempt, lesson: Lesson, form: Mapping[str, list[str]]
         # made before the lesson changed stands; otherwise they differ.
         return attempt.lesson_version != lesson.version
     return _as_stored(graded.answers) == _as_stored(attempt.answers)
+
+
+# -- assignments ------------------------------------------------------------------
+
+def assignments_done(user, course: Course, lesson: Lesson) -> bool:
+    """Whether every assignment of a lesson is done: accepted by a reviewer,
+    or submitted when it needs no review. True for a lesson without any."""
+    if not lesson.assignments:
+        return True
+    rows = db.session.scalars(select(Submission).filter_by(user_id=user.id, course_id=course.id, lesson_key=lesson.key))
+    done = {row.assignment_id for row in rows if row.is_done}
+    return all(assignment.id in done for assignment in lesson.assignments)

@@ -119,7 +119,7 @@ def test_signing_refuses_an_unknown_field(make_fields, signing_key):
 _SHORT = {"verification_code": "c", "certificate_id": "i", "learner_name": "n",
           "course_id": "k", "course_title": "t", "content_version": "v",
           "completed_on": "d", "language": "l", "organisation_name": "o",
-          "cohort_name": "h"}
+          "cohort_name": "h", "course_titles": "p"}
 
 
 def test_every_field_is_covered_by_the_tampering_test():

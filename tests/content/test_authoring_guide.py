@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,37 @@ def test_the_guide_pairs_each_source_example_with_a_translation():
 def test_the_guides_question_examples_pass_the_check(guide_course):
     library = load_library(guide_course, root=guide_course)
     assert [str(p) for p in library.problems if p.level == "error"] == []
+
+
+ASSIGNMENT_EXAMPLE = re.compile(r"^````markdown\n```assignment\n(.*?)```\n````$", re.MULTILINE | re.DOTALL)
+PATH_YML_EXAMPLE = re.compile(r"^```yaml\n(format: 1\nsource_language: en\nlanguages: \[en, vi, zh, ar\]\ncourses:.*?)```$", re.MULTILINE | re.DOTALL)
+
+
+def test_the_guides_assignment_example_and_its_translation_pass_the_check(tmp_path):
+    source, translation = ASSIGNMENT_EXAMPLE.findall(GUIDE.read_text(encoding="utf-8"))
+    course = tmp_path / "courses" / "guide-assignment"
+    (course / "01-examples").mkdir(parents=True)
+    (course / "course.yml").write_text("format: 1\nsource_language: en\nlanguages: [en, vi]\n")
+    (course / "course.en.md").write_text("---\ntitle: Guide\nsummary: The guide's assignment.\n---\n")
+    (course / "01-examples" / "module.en.md").write_text("---\ntitle: Examples\n---\n")
+    for lang, block in (("en", source), ("vi", translation)):
+        (course / "01-examples" / f"01-task.{lang}.md").write_text(f"---\ntitle: Task\n---\n```assignment\n{block}```\n", encoding="utf-8")
+    library = load_library(tmp_path / "courses")
+    assert [str(p) for p in library.problems if p.level == "error"] == []
+    assert library.get("guide-assignment").lessons[0].assignments[0].review == "tutor"
+
+
+def test_the_guides_path_example_is_a_valid_path_yml(tmp_path):
+    (example,) = PATH_YML_EXAMPLE.findall(GUIDE.read_text(encoding="utf-8"))
+    courses = tmp_path / "courses"
+    shipped = Path(__file__).resolve().parents[2] / "courses"
+    for course_id in ("preventing-sexual-harassment", "hrdd-essentials", "chemical-safety-electronics"):
+        shutil.copytree(shipped / course_id, courses / course_id)
+    folder = courses / "paths" / "guide-path"
+    folder.mkdir(parents=True)
+    (folder / "path.yml").write_text(example)
+    for lang in ("en", "vi", "zh", "ar"):
+        (folder / f"path.{lang}.md").write_text("---\ntitle: Guide path\nsummary: From the guide.\n---\n")
+    library = load_library(courses)
+    assert [str(p) for p in library.problems] == []
+    assert library.get_path("guide-path").optional == ("chemical-safety-electronics",)

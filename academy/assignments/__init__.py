@@ -1,0 +1,1 @@
+"""Assignments on the web: answering, files, the tutors' review queues."""

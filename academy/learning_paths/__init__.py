@@ -1,0 +1,1 @@
+"""Learning paths on the web: the catalog, a path's page, starting a path."""
