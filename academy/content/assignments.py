@@ -28,17 +28,13 @@ from pathlib import Path
 from .markdown import QuizBlock
 from .model import Assignment, Criterion, LessonText
 from .problems import Report
-from .questions import ID_RE
+from .questions import ID_RE, id_parity_problems, key_line
 from .yamltext import YamlProblem, YMap, YSeq, parse_yaml
 
 ASSIGNMENT_KEYS = frozenset({"id", "prompt", "criteria", "review"})
 CRITERION_KEYS = frozenset({"id", "text"})
 REVIEWS = ("tutor", "none")
 MAX_CRITERIA = 12
-
-
-def _line(data, key: str) -> int:
-    return data.key_lines.get(key, data.line) if isinstance(data, YMap) else 0
 
 
 class AssignmentReader:
@@ -87,14 +83,14 @@ class AssignmentReader:
             self.error(data.line, 'the assignment needs an "id"')
             assignment_id = ""
         elif not ID_RE.match(assignment_id):
-            self.error(_line(data, "id"), f'assignment id "{assignment_id}" must look like "some-id" (a-z, 0-9 and hyphens)')
+            self.error(key_line(data, "id"), f'assignment id "{assignment_id}" must look like "some-id" (a-z, 0-9 and hyphens)')
         else:
             self.written.append((assignment_id, data.line))
             if assignment_id in self.seen:
-                self.error(_line(data, "id"), f'id "{assignment_id}" is used twice in this lesson')
+                self.error(key_line(data, "id"), f'id "{assignment_id}" is used twice in this lesson')
         prompt = data.get("prompt")
         if not isinstance(prompt, str) or not prompt.strip():
-            self.error(data.line if prompt is None else _line(data, "prompt"), '"prompt" is required and must be text')
+            self.error(data.line if prompt is None else key_line(data, "prompt"), '"prompt" is required and must be text')
             prompt = ""
         criteria = self._criteria(data)
         review = self._review(data)
@@ -114,10 +110,10 @@ class AssignmentReader:
         if raw is None or raw == "":
             return ()
         if not isinstance(raw, YSeq):
-            self.error(_line(data, "criteria"), '"criteria" must be a list of criteria, each with an id and a text')
+            self.error(key_line(data, "criteria"), '"criteria" must be a list of criteria, each with an id and a text')
             return ()
         if len(raw) > MAX_CRITERIA:
-            self.error(_line(data, "criteria"), f"an assignment can have at most {MAX_CRITERIA} criteria")
+            self.error(key_line(data, "criteria"), f"an assignment can have at most {MAX_CRITERIA} criteria")
         criteria, seen = [], set()
         for item, line in zip(raw, raw.item_lines):
             if not isinstance(item, YMap):
@@ -147,26 +143,18 @@ class AssignmentReader:
                 self.error(data.line, 'the assignment needs "review: tutor" (a tutor reviews each answer) or "review: none"')
             return None
         if review not in REVIEWS:
-            self.error(_line(data, "review"), f'"review" must be tutor or none, not {review!r}')
+            self.error(key_line(data, "review"), f'"review" must be tutor or none, not {review!r}')
             return None
         return review
 
     def _merge(self, source: Assignment, translated: Assignment, data: YMap) -> Assignment:
         """The translation's words with the source's ids and settings."""
         if "review" in data and data.get("review") != source.review:
-            self.error(_line(data, "review"), f'review is {data.get("review")} here but {source.review} in the source')
-        src_ids = [c.id for c in source.criteria]
-        tr_ids = [c.id for c in translated.criteria]
-        listed = ", ".join(src_ids) or "no criteria"
-        line = _line(data, "criteria")
-        for criterion_id in src_ids:
-            if criterion_id not in tr_ids:
-                self.error(line, f'criterion "{criterion_id}" is missing; the source has {listed}')
-        for criterion_id in tr_ids:
-            if criterion_id not in src_ids:
-                self.error(line, f'criterion "{criterion_id}" is not in the source; the source has {listed}')
-        if set(src_ids) == set(tr_ids) and src_ids != tr_ids:
-            self.error(line, f"criteria are in another order than in the source; the source has {listed}")
+            self.error(key_line(data, "review"), f'review is {data.get("review")} here but {source.review} in the source')
+        line = key_line(data, "criteria")
+        for message in id_parity_problems("criterion", "criteria", [c.id for c in source.criteria],
+                                          [c.id for c in translated.criteria]):
+            self.error(line, message)
         texts = {c.id: c.text for c in translated.criteria}
         criteria = tuple(replace(c, text=texts.get(c.id, c.text)) for c in source.criteria)
         return replace(translated, criteria=criteria, review=source.review)

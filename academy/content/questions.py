@@ -40,8 +40,20 @@ class BlockContext:
         self.report.error(self.path, line, message)
 
 
-def _line(data, key: str) -> int:
+def key_line(data, key: str) -> int:
+    """The line a key of a YAML block stands on (the block's line if absent)."""
     return data.key_lines.get(key, data.line) if isinstance(data, YMap) else 0
+
+
+def id_parity_problems(singular: str, plural: str, source_ids: list[str], translated_ids: list[str]) -> list[str]:
+    """What a translation's list of ids (options, items, criteria) gets
+    wrong against the source's: missing, extra, or in another order."""
+    listed = ", ".join(source_ids) or f"no {plural}"
+    problems = [f'{singular} "{i}" is missing; the source has {listed}' for i in source_ids if i not in translated_ids]
+    problems += [f'{singular} "{i}" is not in the source; the source has {listed}' for i in translated_ids if i not in source_ids]
+    if set(source_ids) == set(translated_ids) and source_ids != translated_ids:
+        problems.append(f"{plural} are in another order than in the source; the source has {listed}")
+    return problems
 
 
 def _text(data: YMap, key: str, ctx: BlockContext, required: bool = False) -> str:
@@ -51,7 +63,7 @@ def _text(data: YMap, key: str, ctx: BlockContext, required: bool = False) -> st
             ctx.error(data.line, f'"{key}" is required')
         return ""
     if not isinstance(value, str):
-        ctx.error(_line(data, key), f'"{key}" must be text')
+        ctx.error(key_line(data, key), f'"{key}" must be text')
         return ""
     return value.strip()
 
@@ -62,7 +74,7 @@ def _bool(data: YMap, key: str, ctx: BlockContext) -> bool | None:
         return None
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
-    ctx.error(_line(data, key), f'"{key}" must be true or false, not {value!r}')
+    ctx.error(key_line(data, key), f'"{key}" must be true or false, not {value!r}')
     return None
 
 
@@ -75,7 +87,7 @@ def _number(data: YMap, key: str, ctx: BlockContext) -> float | None:
     except ValueError:
         number = None
     if number is None or not math.isfinite(number):
-        ctx.error(_line(data, key), f'"{key}" must be a number, not {value!r}')
+        ctx.error(key_line(data, key), f'"{key}" must be a number, not {value!r}')
         return None
     return number
 
@@ -126,7 +138,7 @@ class QuestionType:
         raw = data.get(self.choice_key)
         singular = self.choice_key[:-1]
         if not isinstance(raw, YSeq) or len(raw) < 2:
-            ctx.error(_line(data, self.choice_key), f'"{self.choice_key}" must list at least two {self.choice_key}')
+            ctx.error(key_line(data, self.choice_key), f'"{self.choice_key}" must list at least two {self.choice_key}')
             return ()
         choices, seen = [], set()
         for item, line in zip(raw, raw.item_lines):
@@ -185,19 +197,10 @@ class QuestionType:
         return replace(translated, answer=source.answer, tolerance=source.tolerance)
 
     def _check_choice_parity(self, source: Question, translated: Question, data: YMap, ctx: BlockContext) -> None:
-        singular = self.choice_key[:-1]
-        src_ids = [c.id for c in source.choices]
-        tr_ids = [c.id for c in translated.choices]
-        listed = ", ".join(src_ids)
-        line = _line(data, self.choice_key)
-        for choice_id in src_ids:
-            if choice_id not in tr_ids:
-                ctx.error(line, f'{singular} "{choice_id}" is missing; the source has {listed}')
-        for choice_id in tr_ids:
-            if choice_id not in src_ids:
-                ctx.error(line, f'{singular} "{choice_id}" is not in the source; the source has {listed}')
-        if set(src_ids) == set(tr_ids) and src_ids != tr_ids:
-            ctx.error(line, f"{self.choice_key} are in another order than in the source; the source has {listed}")
+        line = key_line(data, self.choice_key)
+        for message in id_parity_problems(self.choice_key[:-1], self.choice_key,
+                                          [c.id for c in source.choices], [c.id for c in translated.choices]):
+            ctx.error(line, message)
 
     # -- answers --------------------------------------------------------------
     def read_answer(self, question: Question, form: Mapping[str, list[str]]) -> Any:
@@ -243,7 +246,7 @@ class SingleChoice(QuestionType):
     def check_key(self, question, data, ctx):
         correct = [c for c in question.choices if c.correct]
         if len(correct) != 1:
-            ctx.error(_line(data, "options"), f"a single-choice question needs exactly one option with correct: true; found {len(correct)}")
+            ctx.error(key_line(data, "options"), f"a single-choice question needs exactly one option with correct: true; found {len(correct)}")
 
     def read_answer(self, question, form):
         value = _one_value(form, field_name(question))
@@ -266,7 +269,7 @@ class MultipleChoice(SingleChoice):
 
     def check_key(self, question, data, ctx):
         if not any(c.correct for c in question.choices):
-            ctx.error(_line(data, "options"), "a multiple-choice question needs at least one option with correct: true")
+            ctx.error(key_line(data, "options"), "a multiple-choice question needs at least one option with correct: true")
 
     def read_answer(self, question, form):
         values = [v for v in form.get(field_name(question), []) if v.strip()]
@@ -298,7 +301,7 @@ class TrueFalse(QuestionType):
 
     def merge_keys(self, source, translated, data, ctx):
         if translated.answer is not None and translated.answer != source.answer:
-            ctx.error(_line(data, "answer"), f"answer is {str(translated.answer).lower()} here but {str(source.answer).lower()} in the source")
+            ctx.error(key_line(data, "answer"), f"answer is {str(translated.answer).lower()} here but {str(source.answer).lower()} in the source")
         return replace(translated, answer=source.answer)
 
     def read_answer(self, question, form):
@@ -325,7 +328,7 @@ class TextAnswer(QuestionType):
         if isinstance(raw, str) and raw.strip():
             raw = [raw]
         if not isinstance(raw, list) or not raw or not all(isinstance(a, str) and a.strip() for a in raw):
-            ctx.error(_line(data, "accept"), '"accept" must list at least one accepted answer, in this language')
+            ctx.error(key_line(data, "accept"), '"accept" must list at least one accepted answer, in this language')
             return question
         return replace(question, accept=tuple(a.strip() for a in raw))
 
@@ -359,15 +362,15 @@ class NumberAnswer(QuestionType):
         if ctx.is_source and answer is None and data.get("answer") in (None, ""):
             ctx.error(data.line, 'a number question needs "answer"')
         if tolerance is not None and tolerance < 0:
-            ctx.error(_line(data, "tolerance"), '"tolerance" must not be negative')
+            ctx.error(key_line(data, "tolerance"), '"tolerance" must not be negative')
             tolerance = None
         return replace(question, answer=answer, tolerance=tolerance if tolerance is not None else 0.0)
 
     def merge_keys(self, source, translated, data, ctx):
         if "answer" in data and translated.answer is not None and translated.answer != source.answer:
-            ctx.error(_line(data, "answer"), f"answer is {data['answer']} here but {source.answer:g} in the source")
+            ctx.error(key_line(data, "answer"), f"answer is {data['answer']} here but {source.answer:g} in the source")
         if "tolerance" in data and translated.tolerance != source.tolerance:
-            ctx.error(_line(data, "tolerance"), f"tolerance is {data['tolerance']} here but {source.tolerance:g} in the source")
+            ctx.error(key_line(data, "tolerance"), f"tolerance is {data['tolerance']} here but {source.tolerance:g} in the source")
         return replace(translated, answer=source.answer, tolerance=source.tolerance)
 
     def read_answer(self, question, form):
@@ -440,16 +443,16 @@ def parse_question(data, line: int, ctx: BlockContext, seen_ids: set[str]) -> Qu
     if not isinstance(question_id, str) or not question_id:
         ctx.error(data.line, 'the question needs an "id"')
     elif not ID_RE.match(question_id):
-        ctx.error(_line(data, "id"), f'question id "{question_id}" must look like "some-id" (a-z, 0-9 and hyphens)')
+        ctx.error(key_line(data, "id"), f'question id "{question_id}" must look like "some-id" (a-z, 0-9 and hyphens)')
     elif question_id in seen_ids:
-        ctx.error(_line(data, "id"), f'question id "{question_id}" is used twice in this lesson')
+        ctx.error(key_line(data, "id"), f'question id "{question_id}" is used twice in this lesson')
     qtype_name = data.get("type")
     qtype = QUESTION_TYPES.get(qtype_name) if isinstance(qtype_name, str) else None
     if qtype is None and qtype_name in (None, ""):
         ctx.error(data.line, f'the question needs a "type", one of {", ".join(QUESTION_TYPES)}')
         return None
     if qtype is None:
-        ctx.error(_line(data, "type"), f'unknown question type {qtype_name!r}; expected one of {", ".join(QUESTION_TYPES)}')
+        ctx.error(key_line(data, "type"), f'unknown question type {qtype_name!r}; expected one of {", ".join(QUESTION_TYPES)}')
         return None
     for key in data:
         if key not in qtype.keys:
