@@ -20,7 +20,7 @@ from academy.messages import message_for
 @pytest.fixture
 def graduate(app, make_user, course):
     user = make_user("linh", display_name="Trần Thị Linh", language="vi")
-    complete_course(app, user, course)
+    complete_course(user, course)
     return user
 
 
@@ -176,7 +176,7 @@ def test_a_learner_cannot_revoke_a_certificate(client, login, graduate, course):
 
 def test_a_name_the_fonts_cannot_print_is_refused_with_a_message(app, client, login, make_user, course):
     graduate = make_user("emoji", display_name="Linh \U0001F600")
-    complete_course(app, graduate, course)
+    complete_course(graduate, course)
     certificate = certificates.active_certificate(graduate.id, course.id)
     login(client, graduate)
     response = client.get(f"/certificates/{certificate.id}.pdf")
@@ -196,7 +196,7 @@ def test_a_cohort_attendance_rule_holds_the_certificate_until_it_is_met(app, cli
     learner = make_user("worker", display_name="Võ Thị Sáu")
     cohorts.join_cohort(learner, cohort, course)
     session = attendance.add_session(cohort, datetime.now() - timedelta(days=2), "in-person", "Phòng họp 2")
-    complete_course(app, learner, course)
+    complete_course(learner, course)
     login(client, learner)
     assert "status-complete" in client.get("/my").get_data(as_text=True)
     assert certificates.active_certificate(learner.id, course.id) is None
@@ -223,7 +223,7 @@ def test_the_admin_uploads_a_logo_that_is_printed_on_certificates(app, client, l
     assert get_setting("organisation") == "Hợp tác xã Dệt may"
     assert (app.config["DATA_DIR"] / "organisation-logo.svg").read_bytes() == logo
     graduate = make_user("graduate-after-logo")
-    complete_course(app, graduate, course)
+    complete_course(graduate, course)
     certificate = certificates.active_certificate(graduate.id, course.id)
     assert certificate.organisation_name == "Hợp tác xã Dệt may"
     data = client.get(f"/certificates/{certificate.id}.pdf").data

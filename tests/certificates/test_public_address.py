@@ -16,7 +16,7 @@ from academy.web import DEFAULT_PUBLIC_URL
 @pytest.fixture
 def graduate(app, make_user, course):
     user = make_user("an", display_name="Phạm Văn An", language="en")
-    complete_course(app, user, course)
+    complete_course(user, course)
     return user
 
 
