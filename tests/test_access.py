@@ -63,7 +63,7 @@ def test_an_attempt_is_seen_by_its_owner_only(app, login, world, who, status):
     assert as_(app, login, world, who).get(f"/attempts/{world['attempt']}").status_code == status
 
 
-@pytest.mark.parametrize("suffix", ["/answers", "/done"])
+@pytest.mark.parametrize("suffix", ["/answers", "/done", "/visit", "/feedback"])
 def test_anonymous_visitors_cannot_post_progress(app, login, world, course, suffix):
     response = as_(app, login, world, "anonymous").post(lesson_url(course, world["lesson"]) + suffix)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
@@ -128,13 +128,18 @@ STAFF_ROUTES = [
     ("post", "/admin/certificates/{certificate}/reissue"),
     ("get", "/cohorts/{cohort}/"),
     ("get", "/cohorts/{cohort}/learners/{owner}"),
+    ("get", "/cohorts/{cohort}/reviews"),
+    ("get", "/reviews"),
+    ("get", "/admin/feedback"),
+    ("get", "/admin/feedback/{course}"),
+    ("get", "/admin/feedback/{course}.csv"),
 ]
 
 
 @pytest.mark.parametrize(("method", "path"), STAFF_ROUTES)
 def test_a_tutor_of_another_cohort_gets_not_found_on_every_staff_route_about_the_learner(
-        app, login, world, method, path):
-    url = path.format(owner=world["owner"].id, certificate="ABCD", cohort=world["cohort"])
+        app, login, world, course, method, path):
+    url = path.format(owner=world["owner"].id, certificate="ABCD", cohort=world["cohort"], course=course.id)
     client = as_(app, login, world, "other_tutor")
     response = client.get(url) if method == "get" else client.post(url, data={})
     assert response.status_code == 404
@@ -158,3 +163,20 @@ def test_an_admin_lists_every_account(app, login, world):
 @pytest.mark.parametrize(("who", "status"), [("owner", 404), ("tutor", 404), ("admin", 302)])
 def test_only_an_admin_deletes_a_learner(app, login, world, who, status):
     assert as_(app, login, world, who).post(f"/admin/users/{world['other'].id}/delete").status_code == status
+
+
+def test_anonymous_visitors_cannot_start_a_learning_path(app, login, world):
+    response = as_(app, login, world, "anonymous").post("/paths/workplace-rights-basics/start")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 302), ("owner", 404), ("tutor", 404), ("admin", 200)])
+@pytest.mark.parametrize("path", ["/reviews", "/admin/feedback", "/admin/feedback/{course}", "/admin/feedback/{course}.csv"])
+def test_the_admins_review_queue_and_lesson_feedback_are_for_admins(app, login, world, course, who, status, path):
+    assert as_(app, login, world, who).get(path.format(course=course.id)).status_code == status
+
+
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 302), ("owner", 404), ("other_tutor", 404), ("tutor", 200),
+                                             ("admin", 200)])
+def test_a_cohorts_review_queue_is_for_its_tutors_and_admins(app, login, world, who, status):
+    assert as_(app, login, world, who).get(f"/cohorts/{world['cohort']}/reviews").status_code == status
