@@ -17,12 +17,10 @@ from .config import load_config
 from .extensions import babel, csrf, login_manager
 from .feedback.routes import bp as feedback_bp
 from .learn.routes import bp as learn_bp
+from .learning_paths.routes import bp as learning_paths_bp
 from .offline.routes import bp as offline_bp
 from .ops import logs
 from .ops.routes import bp as ops_bp
-
-
-from .learning_paths.routes import bp as learning_paths_bp
 from .paths import resource
 
 BLUEPRINTS = (catalog_bp, auth_bp, learn_bp, admin_bp, cohorts_bp, certificates_bp, assignments_bp, learning_paths_bp,

@@ -74,6 +74,11 @@ def load_config(app, overrides: dict | None) -> None:
         app.config["SECRET_KEY"] = read_or_create_secret(data_dir / "secret_key")
 
 
+def course_upload_limit(config) -> int:
+    """Bytes: the largest zip or bundle of courses the Content page takes."""
+    return int(config["COURSE_UPLOAD_MAX_MB"] * 1024 * 1024)
+
+
 def upload_request_limit(config) -> int:
     """The largest request an assignment's answer with its one file may be:
     the file, the answer's text and the form around them."""

@@ -20,9 +20,9 @@ from flask import current_app
 
 from .content import Course, Library, Problem, course_folders, read_course
 from .content.loader import STALE_TRANSLATION
+from .content.model import freeze
 from .content.paths import PATHS_FOLDER, load_paths
 from .content.problems import Report
-from .content.model import freeze
 from .content_updates import folder_commit
 from .timeutil import utcnow
 

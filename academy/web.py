@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask import abort, current_app
+from flask import abort, current_app, request
 
 from .content import Course, Lesson
 from .library import get_library
@@ -70,3 +70,16 @@ def public_base_url() -> str:
         app.logger.warning("no public address is configured: certificates and join sheets print %s; "
                            "set ACADEMY_PUBLIC_URL to the address learners open", DEFAULT_PUBLIC_URL)
     return DEFAULT_PUBLIC_URL
+
+
+def allow_larger_bodies(blueprint, limits) -> None:
+    """Let some endpoints of ``blueprint`` take a body larger than
+    MAX_CONTENT_LENGTH: ``limits`` maps an endpoint to a function of the
+    config giving its limit in bytes. It runs as a URL value preprocessor,
+    before the CSRF check reads the form, so those views keep the usual
+    CSRF protection; every other view keeps MAX_CONTENT_LENGTH."""
+    @blueprint.url_value_preprocessor
+    def raise_body_limit(endpoint, values):
+        limit = limits.get(endpoint)
+        if limit is not None:
+            request.max_content_length = limit(current_app.config)

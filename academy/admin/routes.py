@@ -5,7 +5,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.utils import secure_filename
@@ -15,15 +15,18 @@ from ..auth import services as accounts
 from ..auth.models import User
 from ..certificates.services import CertificateError, organisation_logo, save_organisation_logo
 from ..cohorts import services as cohorts
+from ..config import course_upload_limit
 from ..content_updates import UpdateError, install, previous_dir, read_marker, rollback, staged_update, update_target
-from ..extensions import csrf, db
+from ..extensions import db
 from ..learn.services import impact_of
 from ..library import library_cache
 from ..messages import message_for
 from ..settings import get_setting, self_registration_open, set_setting
+from ..web import allow_larger_bodies
 from .forms import ROLE_CHOICES, ConfirmForm, CourseUploadForm, CreateUserForm, SettingsForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+allow_larger_bodies(bp, {"admin.upload_courses": course_upload_limit})  # a zip or bundle of courses
 
 
 def _managed_user_or_404(user_id: int) -> User:
@@ -139,14 +142,10 @@ def content():
 
 
 @bp.post("/content/upload")
-@csrf.exempt  # the form checks its own CSRF token, after the larger upload limit is set
 @admin_required
 def upload_courses():
-    request.max_content_length = current_app.config["COURSE_UPLOAD_MAX_MB"] * 1024 * 1024
     form = CourseUploadForm()
     if not form.validate_on_submit():
-        if form.errors.get("csrf_token"):
-            abort(400)
         return _content_page(form, 422)
     config = current_app.config
     name = secure_filename(form.archive.data.filename or "") or "upload"

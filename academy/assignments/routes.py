@@ -40,24 +40,18 @@ from ..learn.services import LearningError, enrollment_for
 from ..library import get_library
 from ..messages import message_for
 from ..timeutil import utcnow
-from ..web import course_or_404, lesson_or_404
+from ..web import allow_larger_bodies, course_or_404, lesson_or_404
 
 bp = Blueprint("assignments", __name__)
 
 #: How long "My learning" shows an accepted answer's feedback.
 RECENT_DAYS = 30
 #: The one view that takes a file: its requests may be as large as a photo.
-UPLOAD_ENDPOINTS = frozenset({"assignments.answer"})
 FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 
 
-@bp.url_value_preprocessor
-def allow_one_file(endpoint, values):
-    """Runs before the CSRF check reads the form: the answer view may take a
-    body up to UPLOAD_MAX_BYTES (plus the form); every other view keeps
-    MAX_CONTENT_LENGTH."""
-    if endpoint in UPLOAD_ENDPOINTS:
-        request.max_content_length = upload_request_limit(current_app.config)
+# An answer carries one photo or PDF (UPLOAD_MAX_BYTES) and its form.
+allow_larger_bodies(bp, {"assignments.answer": upload_request_limit})
 
 
 def _ui() -> str:

@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..auth.services import issue_setup_token
-from ..config import upload_request_limit
+from ..config import course_upload_limit, upload_request_limit
 from ..extensions import db
 from ..ops.backups import DailyBackups, sqlite_path
 from ..ops.running import SHARED_LOCKS, ServeLock
@@ -43,8 +43,7 @@ def _interface_addresses() -> set[str]:
 
 def largest_request_body(config) -> int:
     """Bytes: the largest body any route accepts (Flask refuses more per route)."""
-    return int(max(config["MAX_CONTENT_LENGTH"], config["COURSE_UPLOAD_MAX_MB"] * 1024 * 1024,
-                   upload_request_limit(config)))
+    return int(max(config["MAX_CONTENT_LENGTH"], course_upload_limit(config), upload_request_limit(config)))
 
 
 def server_options(config, threads: int) -> dict:
