@@ -6,7 +6,11 @@ online backup API, taken while the server keeps writing), the two keys of
 the data folder (``secret_key``: sessions and forms; the certificate signing
 key: without it old certificates can no longer be checked offline), and the
 admin's own files if there are any (``config.py``, the organisation's logo,
-a certificate design). One file, because an admin who copies one file to a
+a certificate design), and the files learners attached to assignments
+(``submissions/``: the database names them, so the two travel together),
+and the courses an update installed in the data folder (``courses/``: the
+version the learners' records refer to; the shipped courses come back with
+the package). One file, because an admin who copies one file to a
 USB stick cannot forget the keys; gzip, because a database compresses to a
 fraction of its size and fourteen daily backups then fit anywhere. Because
 it holds the keys, a backup is written owner-only (0600) and must be kept as
@@ -46,6 +50,14 @@ MANIFEST_NAME = "academy-backup.json"
 KEY_FILES = ("secret_key", "certificate-signing-key.pem")
 ADMIN_FILES = ("config.py", "organisation-logo.svg", "organisation-logo.png", "organisation-logo.jpg")
 ADMIN_FOLDERS = ("certificate-design",)
+#: Folders of files learners made, named by rows in the database. The name is
+#: ``academy.learn.uploads.SUBMISSIONS_FOLDER`` (a layer above; a test checks).
+LEARNER_FOLDERS = ("submissions",)
+#: Courses installed by ``academy courses update`` (the version served; not
+#: ``courses.previous``, which a rollback would need only on this box).
+COURSE_FOLDERS = ("courses",)
+COURSES_SOURCE_NOTE = ".academy-source.json"  # academy.content_updates.MARKER (a test checks)
+DATA_FOLDERS = ADMIN_FOLDERS + LEARNER_FOLDERS + COURSE_FOLDERS
 SECRET_FILES = frozenset(KEY_FILES)
 #: Tables every Academy database has had since its first migration.
 ACADEMY_TABLES = frozenset({"users", "enrollments", "lesson_progress", "attempts", "alembic_version"})
@@ -164,11 +176,18 @@ def default_backup_path(directory: Path, now: datetime, suffix: str | None = Non
 def _data_files(data_dir: Path) -> list[tuple[str, Path]]:
     """(name in the archive, path) of every key and admin file that exists."""
     found = [(name, data_dir / name) for name in (*KEY_FILES, *ADMIN_FILES) if (data_dir / name).is_file()]
-    for folder in ADMIN_FOLDERS:
+    for folder in DATA_FOLDERS:
         root = data_dir / folder
         if root.is_dir():
-            found += [(path.relative_to(data_dir).as_posix(), path) for path in sorted(root.rglob("*")) if path.is_file()]
+            found += [(path.relative_to(data_dir).as_posix(), path) for path in sorted(root.rglob("*"))
+                      if path.is_file() and _kept(path.relative_to(root))]
     return found
+
+
+def _kept(relative: Path) -> bool:
+    """Hidden files stay out of a backup (an upload being written right now,
+    a .git folder), except the note of where installed courses came from."""
+    return relative.name == COURSES_SOURCE_NOTE or not any(part.startswith(".") for part in relative.parts)
 
 
 def _write_privately(path: Path, write) -> None:
@@ -390,7 +409,7 @@ def _safe_member(info: tarfile.TarInfo) -> str | None:
     if name in (DATABASE_NAME, MANIFEST_NAME, *KEY_FILES, *ADMIN_FILES):
         return name
     parts = name.split("/")
-    if parts[0] in ADMIN_FOLDERS and len(parts) > 1 and all(part not in ("", ".", "..") for part in parts):
+    if parts[0] in DATA_FOLDERS and len(parts) > 1 and all(part not in ("", ".", "..") for part in parts):
         return name
     return None
 
@@ -508,8 +527,9 @@ def restore_backup(app, source: Path, known_revisions: set[str], now: datetime |
         os.chmod(restored, 0o600)  # password hashes and every learner's answers
         os.replace(restored, database)
 
-        # The keys and the admin's files: what differs is set aside, then replaced.
-        for folder in ADMIN_FOLDERS:
+        # The keys, the admin's and the learners' files: what differs is set
+        # aside, then replaced.
+        for folder in DATA_FOLDERS:
             incoming = {name: path for name, path in files.items() if name.startswith(folder + "/")}
             current = data_dir / folder
             if incoming and current.exists():
@@ -527,7 +547,8 @@ def restore_backup(app, source: Path, known_revisions: set[str], now: datetime |
                 report.kept_aside.append(_set_aside(target, stamp))
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(unpacked, target)
-            os.chmod(target, 0o600 if name in SECRET_FILES else 0o644)
+            private = name in SECRET_FILES or name.split("/")[0] in LEARNER_FOLDERS  # keys; learners' photos
+            os.chmod(target, 0o600 if private else 0o644)
             report.restored_files.append(name)
         give_to_data_dir_owner(data_dir, database, *(data_dir / name for name in report.restored_files),
                                *{data_dir / name.split("/")[0] for name in report.restored_files if "/" in name},

@@ -26,8 +26,11 @@ from academy.auth.services import create_user
 from academy.certificates import services as certificates
 from academy.certificates.signing import KEY_FILE_NAME, load_or_create_signing_key
 from academy.config import read_or_create_secret
+from academy.content_updates import MARKER
 from academy.extensions import db
+from academy.learn import assignments as answers
 from academy.learn import services as learning
+from academy.learn.uploads import SUBMISSIONS_FOLDER, stored_path
 from academy.ops import backups
 from academy.setup import known_revisions, schema_state, upgrade_database
 
@@ -70,6 +73,59 @@ def learner_with_certificate(app, library):
 
 def test_the_signing_key_file_that_backups_keep_is_the_one_certificates_use():
     assert KEY_FILE_NAME in backups.KEY_FILES
+
+
+def test_the_learners_files_that_backups_keep_are_the_ones_uploads_write():
+    assert SUBMISSIONS_FOLDER in backups.LEARNER_FOLDERS
+
+
+def test_a_learners_photo_with_an_assignment_is_restored_with_the_database(app, library, tmp_path):
+    course = library.get("preventing-sexual-harassment")
+    lesson = course.lesson("speaking-up", "grievance-channel")
+    assignment = lesson.assignments[0]
+    user = create_user("hoa", "a long password", "Nguyễn Thị Hoa", language="vi")
+    learning.enroll(user, course)
+    photo = (Path(__file__).resolve().parents[1] / "fixtures" / "uploads" / "notice-board.jpg").read_bytes()
+    record = answers.attach_file(user, course, lesson, assignment, photo, app.config["DATA_DIR"], 5 * 1024 * 1024, "vi")
+    answers.submit(user, course, lesson, assignment, "Ảnh bảng thông báo", "vi")
+    db.session.commit()
+    stored = record.stored_name
+    # An upload being written while the backup runs is not part of it.
+    (stored_path(app.config["DATA_DIR"], ".upload-half.tmp")).write_bytes(b"half")
+    made = backups.create_backup(app, tmp_path)
+    assert f"submissions/{stored}" in backups.archive_names(made)
+    assert "submissions/.upload-half.tmp" not in backups.archive_names(made)
+
+    new_box = tmp_path / "new-box"
+    fresh = create_app({"DATA_DIR": str(new_box), "TESTING": True})
+    assert run(fresh, "restore", str(made)).exit_code == 0
+    restored = stored_path(new_box, stored)
+    assert restored.read_bytes() == photo
+    assert stat.S_IMODE(restored.stat().st_mode) == 0o600  # a learner's photo is not for every user of the box
+    with sqlite3.connect(new_box / "academy.sqlite3") as connection:
+        assert connection.execute("SELECT stored_name FROM submission_files").fetchall() == [(stored,)]
+    connection.close()
+
+
+def test_the_courses_an_update_installed_come_back_with_a_restore(app, tmp_path):
+    assert backups.COURSES_SOURCE_NOTE == MARKER
+    usb = tmp_path / "usb" / "courses"
+    shutil.copytree(app.config["SHIPPED_COURSES_DIR"], usb)
+    (usb / "climate-action-cycling" / ".git").mkdir()
+    (usb / "climate-action-cycling" / ".git" / "HEAD").write_text("ref: refs/heads/main")
+    lesson = next((usb / "climate-action-cycling").glob("01-*/01-*.en.md"))
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nA sentence only the new version has.\n", encoding="utf-8")
+    assert run(app, "courses", "update", str(usb)).exit_code == 0
+    made = backups.create_backup(app, tmp_path)
+    names = backups.archive_names(made)
+    assert f"courses/{MARKER}" in names and not any("/.git" in name for name in names)
+
+    new_box = tmp_path / "new-box"
+    fresh = create_app({"DATA_DIR": str(new_box), "TESTING": True})
+    assert run(fresh, "restore", str(made)).exit_code == 0
+    restored = new_box / "courses" / "climate-action-cycling" / lesson.relative_to(usb / "climate-action-cycling")
+    assert "A sentence only the new version has." in restored.read_text(encoding="utf-8")
+    assert (new_box / "courses" / MARKER).is_file()
 
 
 def test_a_backup_is_one_owner_only_archive_with_the_database_and_both_keys(app, learner_with_certificate):
