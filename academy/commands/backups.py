@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import collections
+
 from pathlib import Path
 
 import click
@@ -50,7 +52,7 @@ def backup_command(destination: Path | None, rotate: bool):
     except (backups.BackupRefused, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     names = backups.archive_names(made)
-    click.echo(f"backed up {', '.join(name for name in names if '/' not in name)} to {made} ({_size(made)})")
+    click.echo(f"backed up {_listed(names)} to {made} ({_size(made)})")
     missing = [name for name in backups.KEY_FILES if name not in names]
     if missing:
         click.echo(f"(not in {app.config['DATA_DIR']} yet, so not in the backup: {', '.join(missing)})")
@@ -60,6 +62,15 @@ def backup_command(destination: Path | None, rotate: bool):
         keep = int(app.config["BACKUP_KEEP"])
         for old in backups.rotate(made.parent, keep):
             click.echo(f"removed the old backup {old.name} (keeping {max(keep, 1)})")
+
+
+def _listed(names: list[str]) -> str:
+    """File names for one line: the files, then each folder with a count
+    (a backup can hold hundreds of course files)."""
+    folders = collections.Counter(name.split("/")[0] for name in names if "/" in name)
+    parts = [name for name in names if "/" not in name]
+    parts += [f"{folder}/ ({count} file{'s' if count != 1 else ''})" for folder, count in sorted(folders.items())]
+    return ", ".join(parts)
 
 
 @click.command("restore")
@@ -86,7 +97,7 @@ def restore_command(source: Path):
     click.echo(f"restored {source}" + (f" (made by {report.made_by})" if report.made_by else "")
                + f": {summary.users} accounts, {summary.attempts} quiz attempts, {summary.certificates} certificates")
     if report.restored_files:
-        click.echo("restored from the backup: " + ", ".join(report.restored_files))
+        click.echo("restored from the backup: " + _listed(report.restored_files))
     for aside in report.kept_aside:
         click.echo(f"kept what was there as {aside}")
     if backup is not None:

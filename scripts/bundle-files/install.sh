@@ -135,7 +135,7 @@ the administrator from the shell:
 
     ACADEMY_DATA_DIR=/var/lib/academy $VENV/bin/academy users create NAME --role admin
 
-Running it as a service, backups and upgrades: docs/operations.md in this folder.
+Running it as a service, backups and upgrades: docs/deploy.md in this folder.
 EOF
 }
 
