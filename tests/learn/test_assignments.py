@@ -247,3 +247,12 @@ def test_the_learners_own_data_export_holds_their_answers_and_files(client, logi
     data = client.get("/account/export.json").get_json()
     (answer,) = data["assignments"]
     assert (answer["answer"], answer["status"], answer["files"][0]["kind"]) == ("Tôi báo cho công đoàn.", "submitted", "jpeg")
+
+
+def test_an_attached_files_size_is_written_in_the_learners_language(client, login, learner, ash, lesson):
+    login(client, learner)
+    client.get("/lang/ar")
+    send(client, lesson, "صورة لوحة الإعلانات", file=photo())
+    page = client.get(lesson_url(ash, lesson)).get_data(as_text=True)
+    size = re.search(r'<span class="meta">([^<]*)</span>', page).group(1)
+    assert size.endswith("ك.ب") and "KB" not in size  # "KB 7" in an Arabic line read backwards
