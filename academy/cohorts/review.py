@@ -16,7 +16,7 @@ from ..auth.models import User
 from ..content import Assignment, Course, Lesson
 from ..domain import DomainError
 from ..extensions import db
-from ..learn import assignments as learner_answers
+from ..learn import services as learning
 from ..learn.models import Submission, SubmissionReview
 from ..timeutil import utcnow
 from .models import Cohort, CohortMember, cohort_tutors
@@ -119,5 +119,5 @@ def review(submission: Submission, reviewer, course: Course, lesson: Lesson, ass
     db.session.expire(submission, ["reviews"])
     if decision == "accepted":
         learner = db.session.get(User, submission.user_id)
-        learner_answers.complete_lesson_if_done(learner, course, lesson, now)
+        learning.complete_lesson_if_done(learner, course, lesson, now)
     return record

@@ -23,8 +23,8 @@ from ..content import Assignment, Course, Lesson
 from ..extensions import db
 from ..timeutil import utcnow
 from . import uploads
-from .models import Attempt, Submission, SubmissionFile
-from .services import LearningError, _progress_row, _update_course_completion, assignments_done, enrollment_for
+from .models import Submission, SubmissionFile
+from .services import LearningError, complete_lesson_if_done, enrollment_for
 
 MAX_TEXT = 10_000  # characters: about four pages
 MAX_FILES = 5
@@ -143,30 +143,6 @@ def remove_file(user, file_id: int) -> str:
     db.session.delete(record)
     db.session.flush()
     return name
-
-
-def complete_lesson_if_done(user, course: Course, lesson: Lesson, now=None) -> bool:
-    """Record the lesson as complete when its assignments are done and its
-    questions (if any) passed; then the course, if that was the last one.
-    Returns whether the lesson is complete."""
-    now = now or utcnow()
-    enrollment = enrollment_for(user, course.id)
-    if enrollment is None:
-        return False
-    row = _progress_row(user, course.id, lesson.key, now)
-    if row.completed_dt is not None:
-        return True
-    if lesson.graded and db.session.scalar(select(Attempt.id).filter_by(
-            user_id=user.id, course_id=course.id, lesson_key=lesson.key, passed=True).limit(1)) is None:
-        return False
-    if not assignments_done(user, course, lesson):
-        return False
-    row.completed_dt = now
-    enrollment.last_activity_dt = now
-    db.session.flush()
-    _update_course_completion(user, course, enrollment, now)
-    db.session.flush()
-    return True
 
 
 def reviewed_for(user) -> list[Submission]:

@@ -335,7 +335,7 @@ def submit_attempt(user, course: Course, lesson: Lesson, language: str, nonce: s
     row = _progress_row(user, course.id, lesson.key, now)
     row.attempt_count = (row.attempt_count or 0) + 1
     row.best_score = graded.score if row.best_score is None else max(row.best_score, graded.score)
-    if attempt.passed and row.completed_dt is None and assignments_done(user, course, lesson):
+    if row.completed_dt is None and lesson_requirements_met(user, course, lesson, passed=attempt.passed):
         row.completed_dt = now
     enrollment.last_activity_dt = now
     enrollment.last_lesson_key = lesson.key
@@ -421,6 +421,41 @@ def same_answers(attempt: Attempt, lesson: Lesson, form: Mapping[str, list[str]]
 
 
 # -- assignments ------------------------------------------------------------------
+
+def lesson_requirements_met(user, course: Course, lesson: Lesson, passed: bool | None = None) -> bool:
+    """The one rule for a complete lesson with questions or assignments: its
+    questions passed (``passed`` says so for an attempt just graded; otherwise
+    any passed attempt counts) and every assignment done. A lesson with
+    neither is complete when the learner says so (``mark_done``)."""
+    if lesson.graded:
+        if passed is None:
+            passed = db.session.scalar(select(Attempt.id).filter_by(
+                user_id=user.id, course_id=course.id, lesson_key=lesson.key, passed=True).limit(1)) is not None
+        if not passed:
+            return False
+    return assignments_done(user, course, lesson)
+
+
+def complete_lesson_if_done(user, course: Course, lesson: Lesson, now=None) -> bool:
+    """Record the lesson as complete when its requirements are met (after an
+    answer is handed in or accepted); then the course, if that was the last
+    one. Returns whether the lesson is complete."""
+    now = now or utcnow()
+    enrollment = enrollment_for(user, course.id)
+    if enrollment is None:
+        return False
+    row = _progress_row(user, course.id, lesson.key, now)
+    if row.completed_dt is not None:
+        return True
+    if not lesson_requirements_met(user, course, lesson):
+        return False
+    row.completed_dt = now
+    enrollment.last_activity_dt = now
+    db.session.flush()
+    _update_course_completion(user, course, enrollment, now)
+    db.session.flush()
+    return True
+
 
 def assignments_done(user, course: Course, lesson: Lesson) -> bool:
     """Whether every assignment of a lesson is done: accepted by a reviewer,
