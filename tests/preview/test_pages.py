@@ -297,3 +297,70 @@ def test_the_preview_refuses_to_install_or_roll_back_courses_even_for_an_admin(a
     assert "never installs, changes or replaces courses" in response.get_data(as_text=True)
     assert author.post("/admin/content/rollback").status_code == 403
     assert snapshot(repo) == before
+
+
+# -- a folder of courses, learning paths and assignments --------------------------------
+
+@pytest.fixture
+def shelf_author(tmp_path, migrated_db):
+    """A preview of every shipped course and learning path."""
+    shutil.copytree(resource("courses"), tmp_path / "shelf" / "courses")
+    data_dir = tmp_path / "shelf-data"
+    data_dir.mkdir()
+    shutil.copy(migrated_db, data_dir / "academy.sqlite3")
+    app = create_preview_app(tmp_path / "shelf" / "courses", data_dir, TOKEN, root=tmp_path / "shelf",
+                             config={"TESTING": True, "SQLITE_SYNCHRONOUS": "NORMAL"})
+    app.test_client_class = CsrfClient
+    with app.app_context():
+        client = app.test_client()
+        client.get(f"/?token={TOKEN}")
+        yield client, tmp_path / "shelf", data_dir
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_folder_of_courses_is_previewed_with_its_learning_paths(shelf_author):
+    client, _shelf, _data = shelf_author
+    html = page(client, "/")
+    assert html.count('<li>\n      <a href="/courses/') == 4
+    path = next(iter(get_library().paths))
+    assert page(client, f"/paths/{path}/")
+
+
+def test_an_assignment_handed_in_during_a_preview_is_kept_in_the_temporary_data_only(shelf_author):
+    client, shelf, data_dir = shelf_author
+    before = snapshot(shelf)
+    course = get_library().get("preventing-sexual-harassment")
+    lesson = next(lesson for lesson in course.lessons if lesson.assignments)
+    url = f"/courses/{course.id}/{lesson.module_id}/{lesson.id}/assignments/{lesson.assignments[0].id}"
+    photo = (resource("static") / "icons" / "icon-192.png").read_bytes()
+    response = client.post(url, data={"text": "Mine, in my words.", "action": "submit", "file": (io.BytesIO(photo), "p.png")},
+                           content_type="multipart/form-data")
+    assert response.status_code in (302, 303)
+    assert len(list((data_dir / "submissions").rglob("*.*"))) == 1
+    assert snapshot(shelf) == before
+
+
+MISTAKES = {
+    "broken YAML in a question": (f"{QUIZ}.en.md", "type: single", "type: single\n  bad: [indent"),
+    "no correct option": (f"{QUIZ}.en.md", "    correct: true\n", ""),
+    "a true/false without its answer": (f"{QUIZ}.en.md", "answer: false\n", ""),
+    "a question of another type in a translation": (f"{QUIZ}.vi.md", "type: truefalse", "type: single"),
+    "a typo in course.yml": ("course.yml", "format: 1", "format: 1\ncertficate: true"),
+    "a module folder without lessons": ("course.yml", "format: 1", "format: 1"),
+}
+
+
+@pytest.mark.parametrize("mistake", MISTAKES)
+def test_every_page_of_a_course_with_a_common_mistake_still_shows(author, courses, mistake):
+    lessons = [f"/courses/{COURSE}/{lesson.key}" for lesson in get_library().get(COURSE).lessons]
+    name, old, new = MISTAKES[mistake]
+    edit(courses, name, old, new)
+    if mistake == "a module folder without lessons":
+        (courses / COURSE / "09-later").mkdir()
+        (courses / COURSE / "09-later" / "module.en.md").write_text("---\ntitle: Later\n---\n", encoding="utf-8")
+    for code in ("en", "vi", "ar"):
+        author.get(f"/lang/{code}")
+        for url in ["/", f"/courses/{COURSE}/", *lessons]:
+            assert author.get(url).status_code == 200, url
+    assert "preview-has-errors" in page(author, f"/courses/{COURSE}/") + page(author, lessons[2])
