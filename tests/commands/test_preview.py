@@ -43,8 +43,9 @@ class Preview:
         self.tmp = tmp_path / "tmp"
         self.tmp.mkdir()
         self.admin_data = tmp_path / "admin-data"
+        self.admin_database = tmp_path / "admins.sqlite3"
         env = {**os.environ, "TMPDIR": str(self.tmp), "ACADEMY_DATA_DIR": str(self.admin_data),
-               "ACADEMY_DATABASE_URL": f"sqlite:///{tmp_path / 'admins.sqlite3'}"}
+               "ACADEMY_DATABASE_URL": f"sqlite:///{self.admin_database}"}
         self.process = subprocess.Popen([sys.executable, "-m", "academy", "preview", *map(str, args), "--port", "0"],
                                         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines: queue.Queue = queue.Queue()
@@ -125,7 +126,7 @@ def test_stopping_deletes_the_temporary_data_and_touches_no_data_folder_and_no_c
     assert running.stop() == 0
     assert running.output[-1] == "Preview stopped; its temporary data is deleted.\n"
     assert list(running.tmp.iterdir()) == []
-    assert not running.admin_data.exists()
+    assert not running.admin_data.exists() and not running.admin_database.exists()
     assert snapshot(course_dir.parent.parent) == before
 
 

@@ -114,6 +114,17 @@ def test_the_version_an_open_page_polls_is_private_too(preview_app, author):
     assert author.get("/preview/version").get_json()["version"]
 
 
+def test_no_setting_in_the_environment_points_the_preview_at_an_admins_data(tmp_path, courses, monkeypatch):
+    monkeypatch.setenv("ACADEMY_DATA_DIR", str(tmp_path / "box"))
+    monkeypatch.setenv("ACADEMY_DATABASE_URL", "postgresql+psycopg://academy@db/academy")
+    monkeypatch.setenv("ACADEMY_COURSES_DIR", str(tmp_path / "box" / "courses"))
+    app = create_preview_app(courses, tmp_path / "throwaway", TOKEN)
+    assert app.config["DATA_DIR"] == tmp_path / "throwaway"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'throwaway' / 'academy.sqlite3'}"
+    assert app.config["COURSES_DIR"] == courses.resolve()
+    assert not (tmp_path / "box").exists()
+
+
 # -- answer keys -----------------------------------------------------------------
 
 def test_a_lesson_shows_each_questions_answer_key(author, preview_app):
