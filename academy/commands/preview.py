@@ -51,26 +51,44 @@ def preview_command(directory: Path, host: str, port: int):
     except NoCourses as exc:
         raise click.ClickException(str(exc)) from None
     token = secrets.token_urlsafe(24)
-    with tempfile.TemporaryDirectory(prefix="academy-preview-") as data_dir:
-        app = create_preview_app(target.courses_dir, Path(data_dir), token, only=target.only, root=Path.cwd())
-        _make_database(app)
-        app.logger.setLevel(logging.INFO)  # the author's terminal: what each save changed
-        app.logger.propagate = False  # once, by Flask's handler (the migrations gave the root logger one too)
-        _print_courses(app, target)
-        try:
-            server = create_server(app, host=host, port=port, **server_options(app.config, THREADS))
-        except OSError as exc:
-            raise click.ClickException(f"cannot listen on {host} port {port} ({exc.strerror}); "
-                                       f"choose another port with --port") from None
+    # SIGTERM stops the preview as Ctrl+C does, from the start: the temporary folder is always deleted.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with tempfile.TemporaryDirectory(prefix="academy-preview-") as data_dir:
+            _preview(target, Path(data_dir), token, host, port)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    click.echo("Preview stopped; its temporary data is deleted.")
+
+
+def _preview(target, data_dir: Path, token: str, host: str, port: int) -> None:
+    app = create_preview_app(target.courses_dir, data_dir, token, only=target.only, root=Path.cwd())
+    _make_database(app)
+    app.logger.setLevel(logging.INFO)  # the author's terminal: what each save changed
+    app.logger.propagate = False  # once, by Flask's handler (the migrations gave the root logger one too)
+    _print_courses(app, target)
+    try:
+        server = create_server(app, host=host, port=port, **server_options(app.config, THREADS))
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host} port {port} ({exc.strerror}); "
+                                   f"choose another port with --port") from None
+    try:
         page = f"courses/{target.only}/" if target.only else ""
         click.echo("Open the preview at (the link lets your browser in; it works until the preview stops):")
         for address in _addresses(host, server.effective_port):
             click.echo(f"  {address}{page}?token={token}")
         click.echo("Pages show your files as last saved. Press Ctrl+C to stop.")
-        _run_until_stopped(server)
+        server.run()  # until Ctrl+C or SIGTERM, which end waitress's loop
+    except KeyboardInterrupt:
+        pass  # before the loop started: the same stop
+    finally:
+        server.close()
         with app.app_context():
             db.engine.dispose()
-    click.echo("Preview stopped; its temporary data is deleted.")
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _make_database(app) -> None:
@@ -103,16 +121,3 @@ def _addresses(host: str, port: int) -> list[str]:
     if host in ("0.0.0.0", "::"):
         return [f"http://127.0.0.1:{port}/"] + [f"http://{address}:{port}/" for address in lan_addresses()]
     return [f"http://{f'[{host}]' if ':' in host else host}:{port}/"]
-
-
-def _run_until_stopped(server) -> None:
-    """Until Ctrl+C, or a SIGTERM (both end waitress's loop the same way)."""
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        server.run()
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        server.close()

@@ -136,6 +136,12 @@ def test_a_sigterm_stops_the_preview_as_cleanly_as_ctrl_c(running):
     assert list(running.tmp.iterdir()) == []
 
 
+def test_a_sigterm_while_the_preview_starts_still_deletes_its_temporary_data(running):
+    running.wait_for("Previewing")
+    assert running.stop(signal.SIGTERM) in (0, 1)  # stopped, or aborted before it listened
+    assert list(running.tmp.iterdir()) == []
+
+
 def test_a_folder_without_a_course_is_refused_in_one_line(tmp_path):
     result = CliRunner().invoke(main, ["preview", str(tmp_path)])
     assert result.exit_code == 1
