@@ -1,5 +1,7 @@
 """The ``academy`` command. The same commands are on ``flask --app academy``;
-each one is defined in ``academy/commands/``."""
+each one is defined in ``academy/commands/``. ``academy preview`` is the
+one exception: it builds an app of its own and must not load the configured
+one (commands/preview.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from flask.cli import FlaskGroup
 
 from . import __version__
 from .app import create_app
+from .commands.preview import preview_command
 
 
 def _print_version(ctx, param, value):
@@ -25,3 +28,5 @@ main = FlaskGroup(
                          callback=_print_version, help="Show the version and exit.")],
     help="Academy: training for people who work in global supply chains.",
 )
+
+main.add_command(preview_command)

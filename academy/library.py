@@ -6,6 +6,10 @@ version, so that one mistake in one translation never takes a course away
 from the learners enrolled in it; the errors are logged once, and the
 admin's "Content" page shows them. A course broken from the start is not
 served until it is fixed.
+
+``academy preview`` reads with ``newest=True``: an author wants to see the
+files as they are now, mistakes included, so the newest version is served
+whenever it can be built at all.
 """
 
 from __future__ import annotations
@@ -64,14 +68,25 @@ class CourseState:
 
 class LibraryCache:
     """``installed_dir``: DATA_DIR/courses when the courses are read from the
-    shipped folder; once an update creates it, it is read instead."""
+    shipped folder; once an update creates it, it is read instead.
 
-    def __init__(self, courses_dir: Path, languages, reload_seconds: float, logger, installed_dir: Path | None = None):
+    For ``academy preview``: ``newest`` serves the newest files of a course
+    even when they have errors (as long as a course can be built from them);
+    ``only`` reads that one course folder of ``courses_dir`` and no learning
+    paths; ``root`` is the folder problems' paths are shown from (default:
+    the courses folder's parent)."""
+
+    def __init__(self, courses_dir: Path, languages, reload_seconds: float, logger, installed_dir: Path | None = None,
+                 *, newest: bool = False, only: str | None = None, root: Path | None = None):
         self.courses_dir = Path(courses_dir)
         self.languages = tuple(languages)
         self.reload_seconds = reload_seconds
         self.logger = logger
         self.installed_dir = installed_dir
+        self.newest = newest
+        self.only = only
+        self.root = None if root is None else Path(root)
+        self.version = ""  # changes whenever a file of a course or learning path does
         self._lock = threading.Lock()
         self._library: Library | None = None
         self._states: dict[str, CourseState] = {}
@@ -117,7 +132,7 @@ class LibraryCache:
         self._missing_logged = False
         states, stamps, changed = {}, {}, self._library is None
         commit: list[str | None] = []  # read once, and only if a course changed
-        for folder in course_folders(self.courses_dir):
+        for folder in self._course_folders():
             stamp = _fingerprint(folder)
             old = self._states.get(folder.name)
             if old is not None and self._stamps.get(folder.name) == stamp:
@@ -131,13 +146,14 @@ class LibraryCache:
             self.logger.warning("course %s is no longer in the courses folder; it is not served", course_id)
             changed = True
         self._states, self._stamps = states, stamps
-        paths_stamp = _fingerprint(self.courses_dir / PATHS_FOLDER)
+        paths_stamp = None if self.only else _fingerprint(self.courses_dir / PATHS_FOLDER)
         if changed or paths_stamp != self._paths_stamp:
             courses = {s.id: s.served for s in states.values() if s.served is not None}
             refused = tuple(s.id for s in states.values() if s.served is None)
             # Learning paths name courses: read again with the courses served now.
-            report = Report(root=self.courses_dir.parent)
-            paths = load_paths(self.courses_dir / PATHS_FOLDER, courses, refused, report, self.languages)
+            report = Report(root=self._root())
+            paths = {} if self.only else load_paths(self.courses_dir / PATHS_FOLDER, courses, refused, report,
+                                                    self.languages)
             self._library = Library(
                 freeze(courses),
                 tuple(p for s in states.values() for p in s.problems) + tuple(report.problems),
@@ -145,13 +161,23 @@ class LibraryCache:
                 freeze(paths),
             )
             self._paths_stamp = paths_stamp
+        self.version = f"{hash((tuple(sorted(stamps.items())), paths_stamp)) & 0xFFFFFFFFFFFF:012x}"
+
+    def _course_folders(self) -> list[Path]:
+        if self.only is None:
+            return course_folders(self.courses_dir)
+        folder = self.courses_dir / self.only
+        return [folder] if folder.is_dir() or folder.is_symlink() else []
+
+    def _root(self) -> Path:
+        return self.root or self.courses_dir.parent
 
     def _read(self, folder: Path, old: CourseState | None, commit: str | None) -> CourseState:
-        result = read_course(folder, self.languages, root=self.courses_dir.parent)
+        result = read_course(folder, self.languages, root=self._root())
         now = utcnow()
-        if result.servable:
+        if result.servable or (self.newest and result.course is not None):
             state = CourseState(result.id, result.course, now, commit, result.problems, now)
-        elif old is not None:
+        elif old is not None and not self.newest:
             state = CourseState(result.id, old.served, old.loaded_dt, old.commit, result.problems, now)
         else:
             state = CourseState(result.id, None, None, None, result.problems, now)
@@ -164,6 +190,12 @@ class LibraryCache:
             return
         for problem in state.errors:
             self.logger.error("%s", problem)
+        if self.newest:  # the author's terminal: nobody else sees this version
+            if state.served is None:
+                self.logger.error("course %s cannot be read; its page in the preview shows why", state.id)
+            elif old is not None and old.errors and not state.errors:
+                self.logger.info("course %s: no errors now", state.id)
+            return
         if state.status == REFUSED:
             self.logger.error("course %s has errors and is not served", state.id)
         elif state.status == PREVIOUS:

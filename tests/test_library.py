@@ -140,3 +140,42 @@ def test_the_state_records_the_git_commit_of_the_courses_folder(courses, cache):
     (git / "HEAD").write_text("ref: refs/heads/main\n")
     (git / "refs" / "heads" / "main").write_text("4b825dc642cb6eb9a060e54bf8d69288fbee4904\n")
     assert cache.states()[0].commit == "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+
+# -- academy preview: the newest files, as they are ----------------------------------
+
+@pytest.fixture
+def newest(app, courses):
+    return LibraryCache(courses, app.config["LANGUAGES"], 0, app.logger, newest=True)
+
+
+def test_a_preview_serves_the_newest_files_even_with_their_errors(courses, newest):
+    newest.get()
+    break_a_vietnamese_option(courses)
+    translation = courses / COURSE / QUIZ_EN
+    translation.write_text(translation.read_text(encoding="utf-8").replace("title:", "title: New —", 1), encoding="utf-8")
+    course = newest.get().get(COURSE)
+    assert course.lessons[2].text("en").title.startswith("New —")
+    assert len(newest.states()[0].errors) == 1
+
+
+def test_a_preview_keeps_no_older_version_of_a_course_that_can_no_longer_be_read(courses, newest):
+    newest.get()
+    (courses / COURSE / "course.en.md").unlink()
+    assert (newest.get().get(COURSE), newest.get().refused) == (None, (COURSE,))
+
+
+def test_a_preview_of_one_course_reads_that_folder_alone(app, courses):
+    shutil.copytree(app.config["COURSES_DIR"] / "hrdd-essentials", courses / "hrdd-essentials")
+    one = LibraryCache(courses, app.config["LANGUAGES"], 0, app.logger, newest=True, only="hrdd-essentials")
+    assert list(one.get().courses) == ["hrdd-essentials"]
+
+
+def test_the_version_changes_when_a_file_is_saved_and_only_then(courses, newest):
+    newest.get()
+    first = newest.version
+    newest.get()
+    assert newest.version == first
+    break_a_vietnamese_option(courses)
+    newest.get()
+    assert newest.version != first

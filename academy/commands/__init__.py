@@ -1,5 +1,7 @@
 """The ``academy`` subcommands, one module per domain. They call the same
-service functions as the web views, and each one that writes commits once."""
+service functions as the web views, and each one that writes commits once.
+``academy preview`` (preview.py) is not among them: cli.py adds it to the
+``academy`` program, because it must run without the configured app."""
 
 from .backups import backup_command, restore_command
 from .certificates import certificates_group

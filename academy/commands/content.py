@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from ..content import course_folders, load_library, read_course
+from ..content import find_courses, load_library, read_course
 from ..content.stamp import StampError, stamp, translation_files
 
 
@@ -22,7 +22,7 @@ def check_command(directory: Path | None, strict: bool):
     folder that does), else the configured courses."""
     languages = current_app.config["LANGUAGES"] if current_app else None
     if directory is None:
-        directory, single = _course_repository(Path.cwd())
+        directory, single = find_courses(Path.cwd())
         if directory is None:
             directory = current_app.config["COURSES_DIR"]
         else:
@@ -43,17 +43,6 @@ def check_command(directory: Path | None, strict: bool):
     click.echo(f"{valid} course(s) valid, {refused} refused; {errors} error(s), {warnings} warning(s){paths}", err=True)
     if errors or (strict and warnings):
         sys.exit(1)
-
-
-def _course_repository(folder: Path) -> tuple[Path | None, bool]:
-    """Where the courses of the repository an author works in are: the
-    folder itself if it is a course, or holds courses, or its courses/."""
-    if (folder / "course.yml").is_file():
-        return folder, True
-    for candidate in (folder, folder / "courses"):
-        if candidate.is_dir() and any((c / "course.yml").is_file() for c in course_folders(candidate)):
-            return candidate, False
-    return None, False
 
 
 @click.command("stamp")

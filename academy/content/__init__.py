@@ -3,7 +3,7 @@
 Pure Python, no Flask: an author's own CI can run it without the web app.
 """
 
-from .loader import DEFAULT_LANGUAGES, CourseResult, course_folders, load_course, load_library, read_course
+from .loader import DEFAULT_LANGUAGES, CourseResult, course_folders, find_courses, load_course, load_library, read_course
 from .model import (
     Assignment,
     AssignmentPart,
@@ -24,7 +24,7 @@ from .questions import QUESTION_TYPES, AnswerError, normalise_text
 from .reading import LessonView, content_language, lesson_view
 
 __all__ = [
-    "DEFAULT_LANGUAGES", "CourseResult", "course_folders", "load_course", "load_library", "read_course",
+    "DEFAULT_LANGUAGES", "CourseResult", "course_folders", "find_courses", "load_course", "load_library", "read_course",
     "Choice", "Course", "HtmlPart", "Lesson", "LessonText", "Library", "Module", "Question", "QuestionPart", "Problem", "Report",
     "QUESTION_TYPES", "AnswerError", "normalise_text", "LessonView", "content_language", "lesson_view",
     "Assignment", "AssignmentPart", "Criterion", "LearningPath",

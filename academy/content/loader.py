@@ -118,6 +118,19 @@ def course_folders(courses_dir: Path) -> list[Path]:
             if (entry.is_symlink() or entry.is_dir()) and not is_ignored(entry) and entry.name != PATHS_FOLDER]
 
 
+def find_courses(folder: Path) -> tuple[Path | None, bool]:
+    """Where the courses of a repository an author works in are: the folder
+    itself if it is a course (True), or holds course folders, or its
+    ``courses/`` does (False); (None, False) if none of these."""
+    folder = Path(folder)
+    if (folder / "course.yml").is_file():
+        return folder, True
+    for candidate in (folder, folder / "courses"):
+        if candidate.is_dir() and any((c / "course.yml").is_file() for c in course_folders(candidate)):
+            return candidate, False
+    return None, False
+
+
 def read_course(course_dir: Path, languages=DEFAULT_LANGUAGES, root: Path | None = None) -> CourseResult:
     report = Report(root=root)
     problem = entry_problem(Path(course_dir))
