@@ -64,7 +64,14 @@ CERTIFICATE_MESSAGES = {
     "logo-unsafe": _l("This SVG has a script or a link to another host; please use another file."),
 }
 
-_TABLES = (ACCOUNT_MESSAGES, LEARNING_MESSAGES, COHORT_MESSAGES, CERTIFICATE_MESSAGES)
+PROGRAMME_MESSAGES = {
+    "no-organisation-name": _l("Please give the organisation a name."),
+    "bad-country": _l("Please choose the country from the list."),
+    "bad-sector": _l("Please choose a sector from the list, or none."),
+    "bad-profile-value": _l("Please choose one of the answers offered."),
+}
+
+_TABLES = (ACCOUNT_MESSAGES, LEARNING_MESSAGES, COHORT_MESSAGES, CERTIFICATE_MESSAGES, PROGRAMME_MESSAGES)
 
 
 def message_for(error: DomainError) -> str:
@@ -83,6 +90,10 @@ def message_for(error: DomainError) -> str:
     if error.code == "missing-glyphs":
         return _("The certificate cannot be printed: the fonts have no letters for %(characters)s. Please ask the administrator.",
                  characters=details.get("characters", ""))
+    if error.code == "organisation-exists":
+        return _("There is already an organisation called “%(name)s”.", name=details.get("name", ""))
+    if error.code == "organisation-in-use":
+        return _("Learners or cohorts belong to “%(name)s”, so it cannot be deleted.", name=details.get("name", ""))
     for table in _TABLES:
         if error.code in table:
             return str(table[error.code])
@@ -101,7 +112,7 @@ IMPORT_MESSAGES = {
     # The csv module's own reason is English and technical: the tutor gets a
     # hint they can act on instead.
     "bad-csv": _l("Line %(line)d cannot be read as CSV: a quotation mark may be missing, or the line has a character that does not belong there. Save the file again from the spreadsheet as “CSV UTF-8”."),
-    "unknown-column": _l("Line %(line)d: there is no column called “%(column)s”. The columns are display_name, username and language."),
+    "unknown-column": _l("Line %(line)d: there is no column called “%(column)s”. The columns are display_name, username, language and organisation."),
     "column-twice": _l("Line %(line)d: the column “%(column)s” appears twice."),
     "missing-column": _l("Line %(line)d: the column “%(column)s” is missing. The first line must name the columns, for example: display_name,username,language"),
     "too-many-values": _l("Line %(line)d has more values than there are columns. Put names that contain a comma in double quotes."),
@@ -115,6 +126,7 @@ IMPORT_MESSAGES = {
     "username-taken": _l("Line %(line)d: the username “%(username)s” is already taken by another account."),
     "password-too-short": _l("Line %(line)d: the account could not be created. Please try again."),
     "bad-role": _l("Line %(line)d: the account could not be created. Please try again."),
+    "unknown-organisation": _l("Line %(line)d: there is no organisation called “%(organisation)s” on this server. Check the spelling, or ask the administrator to add it under Organisations."),
     "try-again": _l("The accounts could not be created because the list of people changed at the same time. Nothing was created; please try again."),
 }
 

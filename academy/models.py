@@ -4,4 +4,5 @@ from .auth.models import LoginFailure, User  # noqa: F401
 from .certificates.models import Certificate  # noqa: F401
 from .cohorts.models import Attendance, Cohort, CohortMember, CohortSession, ModuleOpening, cohort_tutors  # noqa: F401
 from .learn.models import Attempt, Enrollment, LessonProgress  # noqa: F401
+from .programmes.models import LearnerProfile, Organisation  # noqa: F401
 from .settings import Setting  # noqa: F401
