@@ -16,8 +16,9 @@ from .extensions import babel, csrf, login_manager
 from .learn.routes import bp as learn_bp
 from .paths import resource
 from .programmes.routes import bp as programmes_bp
+from .sync.routes import bp as sync_bp
 
-BLUEPRINTS = (catalog_bp, auth_bp, learn_bp, admin_bp, cohorts_bp, certificates_bp, programmes_bp)
+BLUEPRINTS = (catalog_bp, auth_bp, learn_bp, admin_bp, cohorts_bp, certificates_bp, programmes_bp, sync_bp)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -30,6 +30,8 @@ DEFAULTS = {
     "SERVER_CONNECTION_LIMIT": 500,  # open connections waitress keeps (academy serve)
     "SERVER_CHANNEL_TIMEOUT": 30,  # seconds a connection may send nothing before it is closed
     "BABEL_DEFAULT_LOCALE": "en",
+    "ROLE": "box",  # "hub": receives the boxes' bundles and reports over all of them (docs/sync.md)
+    "SYNC_MAX_BUNDLE_BYTES": 200 * 1024 * 1024,  # a bundle pushed to a hub
 }
 
 
@@ -48,6 +50,8 @@ def load_config(app, overrides: dict | None) -> None:
     app.config["COURSES_DIR"] = Path(app.config["COURSES_DIR"] or resource("courses")).expanduser().resolve()
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"] or f"sqlite:///{data_dir / 'academy.sqlite3'}"
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(resource("translations"))
+    if app.config["ROLE"] not in ("box", "hub"):
+        raise ValueError(f"ROLE is box or hub, not {app.config['ROLE']!r}")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = read_or_create_secret(data_dir / "secret_key")
 

@@ -136,3 +136,33 @@ def import_message(problem) -> str:
     if template is None:
         return _("Line %(line)d: %(problem)s", line=problem.line, problem=problem.code)
     return str(template) % {"line": problem.line, **problem.details}
+
+
+# What became of a bundle a hub received (academy/sync), for its admin.
+SYNC_REASONS = {
+    "not-a-bundle": _l("The file is not a complete bundle: it may be cut short, or be another file. Nothing was applied."),
+    "bad-manifest": _l("The bundle's list of contents cannot be read. Nothing was applied."),
+    "bad-signature": _l("The bundle's signature does not match the box's key: it was changed, or signed by another key. Nothing was applied."),
+    "bad-hash": _l("A file in the bundle was changed or damaged. Nothing was applied."),
+    "bad-count": _l("The bundle holds another number of records than it says. Nothing was applied."),
+    "bad-lines": _l("The bundle's records cannot be read. Nothing was applied."),
+    "key-mismatch": _l("The bundle is signed with another key than the one registered for this box. Nothing was applied."),
+    "unknown-box": _l("The bundle comes from a box that is not registered. It is kept aside and applied when you register the box."),
+    "revoked-box": _l("The bundle comes from a revoked box. It is kept aside, not applied."),
+    "fork": _l("Not applied: the box numbers events that this hub already holds differently. It was probably restored from an old backup. Give the box the acknowledgement: it numbers its new events again, and its next bundle is applied."),
+}
+
+
+def sync_result_message(result) -> str:
+    """One sentence about a bundle a hub received."""
+    if result.status in ("applied", "duplicate"):
+        text = ngettext("Bundle %(bundle)s applied: %(num)d new event.", "Bundle %(bundle)s applied: %(num)d new events.",
+                        result.applied, bundle=result.bundle_no)
+        if result.duplicates:
+            text += " " + ngettext("%(num)d event was already here.", "%(num)d events were already here.",
+                                   result.duplicates)
+        if result.gaps:
+            text += " " + _("Still missing from this box: events %(ranges)s.",
+                            ranges=", ".join(f"{a}–{b}" if a != b else str(a) for a, b in result.gaps))
+        return text
+    return str(SYNC_REASONS.get(result.reason, result.reason))

@@ -6,3 +6,7 @@ from .cohorts.models import Attendance, Cohort, CohortMember, CohortSession, Mod
 from .learn.models import Attempt, Enrollment, LessonProgress  # noqa: F401
 from .programmes.models import LearnerProfile, Organisation  # noqa: F401
 from .settings import Setting  # noqa: F401
+from .sync.models import (  # noqa: F401
+    HubAttendance, HubBox, HubBundle, HubCertificate, HubCohort, HubEnrolment, HubLearner, HubLesson, HubMember,
+    HubOrganisation, HubReceived, HubRevocation, HubSession, OutboxEvent, SentSession, SyncLearner,
+)

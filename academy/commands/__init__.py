@@ -4,8 +4,9 @@ service functions as the web views, and each one that writes commits once."""
 from .certificates import certificates_group
 from .content import check_command, stamp_command
 from .server import backup_command, serve_command
+from .sync import sync_group
 from .translations import translations_group
 from .users import users_group
 
 COMMANDS = (check_command, stamp_command, serve_command, backup_command, users_group, translations_group,
-            certificates_group)
+            certificates_group, sync_group)

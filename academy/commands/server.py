@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 from ..auth.services import issue_setup_token
 from ..extensions import db
 from ..setup import upgrade_database
+from ..sync.identity import box_key, display_fingerprint, fingerprint
 
 try:
     import fcntl
@@ -53,7 +54,9 @@ def server_options(config, threads: int) -> dict:
     return {
         "threads": threads,
         "ident": "Academy",
-        "max_request_body_size": int(config["MAX_CONTENT_LENGTH"]),
+        # A hub receives the boxes' bundles (academy/sync): its limit is theirs.
+        "max_request_body_size": int(config["SYNC_MAX_BUNDLE_BYTES"] if config.get("ROLE") == "hub"
+                                     else config["MAX_CONTENT_LENGTH"]),
         "connection_limit": int(config["SERVER_CONNECTION_LIMIT"]),
         "channel_timeout": int(config["SERVER_CHANNEL_TIMEOUT"]),
         "cleanup_interval": 10,
@@ -90,6 +93,9 @@ def serve_command(host: str, port: int, threads: int, no_migrate: bool):
     click.echo(f"Courses: {len(library.courses)} served from {app.config['COURSES_DIR']}"
                + (f"; refused (see the log or 'academy check'): {', '.join(library.refused)}" if library.refused else ""))
     click.echo(f"Data: {app.config['DATA_DIR']}")
+    # The box's identity (docs/sync.md): its key signs certificates and bundles.
+    identity = fingerprint(box_key(app.config["DATA_DIR"]))
+    click.echo(f"{'Hub' if app.config.get('ROLE') == 'hub' else 'Box'} fingerprint: {display_fingerprint(identity)}")
     shown_host = "localhost" if host in ("0.0.0.0", "::") else host
     addresses = [f"http://{shown_host}:{port}/"]
     if host in ("0.0.0.0", "::"):

@@ -35,7 +35,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Integer, String, and_, case, cast, exists, false, func, literal, null, or_, select, union_all
+from sqlalchemy import DateTime, Integer, String, and_, case, cast, exists, false, func, literal, null, or_, select, union_all
 
 from ..auth.models import User
 from ..certificates.models import Certificate
@@ -185,7 +185,7 @@ class BoxSource:
         # progress rows (``started_dt`` here is for sources that record it).
         self.enrolments = select(
             Enrollment.user_id.label("learner"), Enrollment.course_id, Enrollment.enrolled_dt, Enrollment.completed_dt,
-            null().label("started_dt")).subquery("enrolments")
+            cast(null(), DateTime).label("started_dt")).subquery("enrolments")
         self.members = select(CohortMember.user_id.label("learner"), CohortMember.course_id,
                               CohortMember.cohort_id.label("cohort")).subquery("members")
         self.cohorts = select(Cohort.id, Cohort.name, Cohort.course_id,
@@ -195,7 +195,10 @@ class BoxSource:
                                    Certificate.revoked_dt).subquery("certs")
         self.sessions = select(CohortSession.id, CohortSession.cohort_id.label("cohort"), CohortSession.modality,
                                CohortSession.starts_dt).subquery("sessions")
-        self.attendance = select(Attendance.session_id.label("session"), Attendance.status).subquery("attendance")
+        # ``number``: how many attendances a row stands for (one here; a hub
+        # also holds counts from boxes that send no learner).
+        self.attendance = select(Attendance.session_id.label("session"), Attendance.status,
+                                 literal(1).label("number")).subquery("attendance")
 
     @property
     def progress(self):
@@ -410,11 +413,11 @@ def _sessions(source, filters: ReportFilters, until: datetime, report: Report) -
     for modality, number in db.session.execute(select(held.c.modality, func.count()).group_by(held.c.modality)):
         report.sessions.setdefault(modality, SessionGroup()).sessions = number
     for modality, status, number in db.session.execute(
-            select(held.c.modality, a.c.status, func.count()).join(a, a.c.session == held.c.id)
+            select(held.c.modality, a.c.status, func.sum(a.c.number)).join(a, a.c.session == held.c.id)
             .group_by(held.c.modality, a.c.status)):
         group = report.sessions.setdefault(modality, SessionGroup())
         if status in ("present", "absent", "excused"):
-            setattr(group, status, number)
+            setattr(group, status, int(number or 0))
     for group in report.sessions.values():
         report.sessions_total.add(group)
 

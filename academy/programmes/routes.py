@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -20,6 +20,7 @@ from ..extensions import db
 from ..i18n import language
 from ..library import get_library
 from ..messages import message_for
+from ..sync.source import HubSource
 from . import services
 from .exports import report_csv, report_pdf, report_xlsx
 from .forms import ConfirmForm, OrganisationForm, ProfileForm, ReportForm
@@ -162,7 +163,10 @@ def profile():
 # -- the impact report --------------------------------------------------------------------
 
 def report_source():
-    """Where the numbers come from: this box's own records."""
+    """Where the numbers come from: this box's own records, or on a hub
+    (ACADEMY_ROLE=hub) what every box sent (academy/sync)."""
+    if current_app.config.get("ROLE") == "hub":
+        return HubSource(get_library())
     return BoxSource(get_library())
 
 
