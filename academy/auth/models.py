@@ -11,7 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from ..timeutil import utcnow
 
-ROLES = ("learner", "tutor", "admin")
+# officer: a programme officer, who reads the impact reports and nothing else.
+ROLES = ("learner", "tutor", "admin", "officer")
 
 
 class User(UserMixin, db.Model):
@@ -48,6 +49,10 @@ class User(UserMixin, db.Model):
     @property
     def is_tutor(self) -> bool:
         return self.role in ("tutor", "admin")
+
+    @property
+    def can_see_reports(self) -> bool:
+        return self.role in ("admin", "officer")
 
 
 class LoginSession(db.Model):

@@ -16,6 +16,7 @@ from ..extensions import db
 from ..ops.backups import DailyBackups, sqlite_path
 from ..ops.running import SHARED_LOCKS, ServeLock
 from ..setup import upgrade_database
+from ..sync.identity import box_key, display_fingerprint, fingerprint
 from .database import ensure_schema
 from .https import https_options, serve_https, wants_https
 
@@ -110,6 +111,9 @@ def serve_command(host: str, port: int, threads: int, no_migrate: bool, **https)
     click.echo(f"Courses: {len(library.courses)} served from {app.config['COURSES_DIR']}"
                + (f"; refused (see the log or 'academy check'): {', '.join(library.refused)}" if library.refused else ""))
     click.echo(f"Data: {app.config['DATA_DIR']}")
+    # The box's identity (docs/sync.md): its key signs certificates and bundles.
+    identity = fingerprint(box_key(app.config["DATA_DIR"]))
+    click.echo(f"{'Hub' if app.config.get('ROLE') == 'hub' else 'Box'} fingerprint: {display_fingerprint(identity)}")
     shown_host = "localhost" if host in ("0.0.0.0", "::") else f"[{host}]" if ":" in host else host
     addresses = [f"http://{shown_host}:{port}/"]
     if host in ("0.0.0.0", "::"):
