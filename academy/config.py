@@ -90,6 +90,14 @@ def upload_request_limit(config) -> int:
     return int(config["UPLOAD_MAX_BYTES"]) + 256 * 1024
 
 
+def sync_bundle_limit(config) -> int:
+    """Bytes: the largest bundle a hub takes from a box (pushed or uploaded);
+    a box takes none, so no more than any other request there."""
+    if config.get("ROLE") == "hub":
+        return int(config["SYNC_MAX_BUNDLE_BYTES"])
+    return int(config["MAX_CONTENT_LENGTH"])
+
+
 def read_or_create_secret(path: Path) -> str:
     """The session-signing key: made once, owner-only, kept across restarts
     so that nobody is signed out by an upgrade."""

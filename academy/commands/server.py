@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..auth.services import issue_setup_token
-from ..config import course_upload_limit, upload_request_limit
+from ..config import course_upload_limit, sync_bundle_limit, upload_request_limit
 from ..extensions import db
 from ..ops.backups import DailyBackups, sqlite_path
 from ..ops.running import SHARED_LOCKS, ServeLock
@@ -44,16 +44,17 @@ def _interface_addresses() -> set[str]:
 
 def largest_request_body(config) -> int:
     """Bytes: the largest body any route accepts (Flask refuses more per route)."""
-    return int(max(config["MAX_CONTENT_LENGTH"], course_upload_limit(config), upload_request_limit(config)))
+    return int(max(config["MAX_CONTENT_LENGTH"], course_upload_limit(config), upload_request_limit(config),
+                   sync_bundle_limit(config)))
 
 
 def server_options(config, threads: int) -> dict:
     """waitress settings for a LAN of phones (docs/operations.md says why).
 
     - A request body larger than the app accepts anywhere (the admin's
-      course upload is the largest) is refused from its headers, before a
-      byte of it is stored (waitress would otherwise buffer a half-sent
-      900 MB body to disk).
+      course upload, or on a hub the boxes' bundles) is refused from its
+      headers, before a byte of it is stored (waitress would otherwise
+      buffer a half-sent 900 MB body to disk).
     - A class of 50 phones keeps about 6 connections each: 500 connections,
       watched with poll() (select() stops at 1,024 descriptors).
     - A connection that sends nothing for 30 s is closed, checked every 10 s,
