@@ -11,14 +11,17 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..access import admin_required
+from ..config import sync_bundle_limit
 from ..extensions import csrf, db
 from ..messages import SYNC_REASONS, sync_result_message
+from ..web import allow_larger_bodies
 from . import hub
 from .forms import ConfirmForm, RegisterBoxForm, UploadBundleForm
 from .identity import box_key, display_fingerprint, public_key_text
 from .models import HubBox, HubBundle
 
 bp = Blueprint("sync", __name__)
+allow_larger_bodies(bp, {"sync.push": sync_bundle_limit, "sync.boxes": sync_bundle_limit})  # a box's bundle
 
 STATUS_CODES = {"applied": 200, "duplicate": 200, "kept-aside": 202, "fork": 409, "refused": 422}
 
@@ -49,17 +52,14 @@ def push():
     """A box sends a bundle as the request body; the answer is the signed
     acknowledgement (also when the bundle is refused or kept aside)."""
     _hub_only()
-    request.max_content_length = current_app.config["SYNC_MAX_BUNDLE_BYTES"]
     result, ack = _import(request.get_data(cache=False))
     return Response(ack, status=STATUS_CODES[result.status], mimetype="application/json")
 
 
 @bp.route("/admin/sync", methods=["GET", "POST"])
-@csrf.exempt  # checked by the forms themselves, after the bundle's own size limit is set
 @admin_required
 def boxes():
     _hub_only()
-    request.max_content_length = current_app.config["SYNC_MAX_BUNDLE_BYTES"]
     register, upload = RegisterBoxForm(), UploadBundleForm()
     if register.register_box.data and register.validate_on_submit():
         try:

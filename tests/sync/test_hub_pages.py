@@ -148,6 +148,31 @@ def test_an_admin_uploads_a_bundle_and_fetches_its_acknowledgement(box, central)
     assert json.loads(ack.data)["ack"]["status"] == "applied"
 
 
+def test_a_form_posted_to_the_boxes_page_without_its_token_is_refused(box, central):
+    response = client_of(central, "hubadmin").post("/admin/sync", csrf=False, data={
+        "fingerprint": display_fingerprint(box_id_of(box)), "name": "Forged", "register_box": "y"})
+    assert response.status_code == 400
+    with inside(central):
+        assert hub.boxes() == []
+
+
+def test_the_upload_page_takes_a_bundle_larger_than_other_forms(box, central):
+    central.config["MAX_CONTENT_LENGTH"] = 1024
+    register(central, box)
+    data = bundle(box)
+    assert len(data) > 1024
+    response = client_of(central, "hubadmin").post("/admin/sync", data={
+        "file": (io.BytesIO(data), "bundle.zip"), "import_bundle": "y"}, content_type="multipart/form-data")
+    assert response.status_code == 302
+
+
+def test_a_bundle_over_the_hubs_limit_is_refused_before_it_is_read(box, central):
+    central.config["SYNC_MAX_BUNDLE_BYTES"] = 1024
+    register(central, box)
+    response = client_of(central).post("/sync/bundles", data=bundle(box), content_type="application/zip")
+    assert response.status_code == 413
+
+
 @pytest.mark.parametrize("who", ["officer", None])
 def test_only_admins_see_the_boxes(central, who):
     response = client_of(central, who).get("/admin/sync")
