@@ -99,6 +99,8 @@ PROGRAMME_MESSAGES = {
     "bad-country": _l("Please choose the country from the list."),
     "bad-sector": _l("Please choose a sector from the list, or none."),
     "bad-profile-value": _l("Please choose one of the answers offered."),
+    # a hub (academy/sync)
+    "bad-fingerprint": _l("A fingerprint has 32 letters and digits (0-9, A-F); the box shows it."),
 }
 
 _TABLES = (ACCOUNT_MESSAGES, LEARNING_MESSAGES, COHORT_MESSAGES, CERTIFICATE_MESSAGES, TEACHING_MESSAGES,

@@ -150,13 +150,16 @@ def profile():
     form = _profile_form(request.form)
     if form is None:
         abort(404)
-    if form.validate_on_submit():
+    try:
+        if not form.validate_on_submit():
+            raise services.ProgrammeError("bad-profile-value")
         services.update_profile(current_user, {name: form[name].data or None for name in ("gender", "job_role", "age_band")
                                                if name in form})
+    except services.ProgrammeError as exc:
+        flash(message_for(exc), "error")
+    else:
         db.session.commit()
         flash(_("Saved."), "info")
-    else:
-        flash(_("Please choose one of the answers offered."), "error")
     return redirect(url_for("auth.account"))
 
 

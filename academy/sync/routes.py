@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..access import admin_required
 from ..config import sync_bundle_limit
 from ..extensions import csrf, db
-from ..messages import SYNC_REASONS, sync_result_message
+from ..messages import SYNC_REASONS, message_for, sync_result_message
 from ..web import allow_larger_bodies
 from . import hub
 from .forms import ConfirmForm, RegisterBoxForm, UploadBundleForm
@@ -64,8 +64,8 @@ def boxes():
     if register.register_box.data and register.validate_on_submit():
         try:
             box = hub.register_box(register.fingerprint.data, register.name.data)
-        except hub.HubError:
-            register.fingerprint.errors.append(_("A fingerprint has 32 letters and digits (0-9, A-F); the box shows it."))
+        except hub.HubError as exc:
+            register.fingerprint.errors.append(message_for(exc))
         else:
             kept = hub.retry_kept(current_app.config["DATA_DIR"])
             db.session.commit()

@@ -324,3 +324,14 @@ def test_a_box_that_sends_aggregates_only_gives_the_hub_its_sessions_and_certifi
 
         assert db.session.scalar(select(func.count()).select_from(HubCertificate).filter_by(learner_id=None)) == 6
         assert db.session.scalar(select(func.count()).select_from(HubLearner)) == 0
+
+
+def test_a_mistyped_fingerprint_reads_as_a_sentence_in_the_admins_language(central):
+    from flask_babel import force_locale
+
+    from academy.messages import message_for
+
+    with inside(central), central.test_request_context(), force_locale("en"):
+        with pytest.raises(hub.HubError) as caught:
+            hub.register_box("3F2A-91C0", "Too short")
+        assert message_for(caught.value).startswith("A fingerprint has 32 letters and digits")
