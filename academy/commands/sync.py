@@ -48,6 +48,12 @@ PROBLEMS = {
     "other-box": "this acknowledgement is for another box",
     "bad-hub-key": "that is not an Ed25519 public key (ed25519:...)",
 }
+# An acknowledgement's problems, where they differ from a bundle's.
+ACK_PROBLEMS = {
+    **PROBLEMS,
+    "bad-signature": "the acknowledgement is not signed by the hub this box trusts (academy sync trust-hub KEY); "
+                     "nothing was changed",
+}
 
 
 def _is_hub() -> bool:
@@ -110,12 +116,11 @@ def trust_hub_command(key):
 
 
 def _export(privacy, new_only=False):
+    """The bundle, flushed; the caller commits once it is safely out."""
     try:
-        written = export_bundle(_key(), get_library(), privacy, new_only=new_only)
+        return export_bundle(_key(), get_library(), privacy, new_only=new_only)
     except BundleError as exc:
         raise click.ClickException(PROBLEMS.get(exc.code, exc.code)) from None
-    db.session.commit()
-    return written
 
 
 @sync_group.command("export")
@@ -130,7 +135,13 @@ def export_command(path, privacy, new_only):
     manifest = written.manifest
     name = f"academy-{manifest['box_id'][:8]}-{manifest['bundle_no']:05d}.zip"
     target = path / name if path is not None and path.is_dir() else (path or Path(name))
-    target.write_bytes(written.data)
+    try:
+        target.write_bytes(written.data)
+    except OSError as exc:
+        db.session.rollback()  # no bundle written: its number and events go in the next one
+        raise click.ClickException(f"{target}: the bundle could not be written ({exc.strerror or exc}); "
+                                   "nothing was exported") from None
+    db.session.commit()
     events = manifest["files"]["events.ndjson.gz"]["lines"]
     click.echo(f"{target}: bundle {manifest['bundle_no']}, {events} events "
                f"(after {manifest['acknowledged_seq']}), privacy {manifest['privacy']}, {len(written.data):,} bytes")
@@ -140,7 +151,7 @@ def _take_ack(data: bytes) -> dict:
     try:
         ack = box_side.read_ack(data, _key())
     except box_side.AckError as exc:
-        raise click.ClickException(PROBLEMS[exc.code]) from None
+        raise click.ClickException(ACK_PROBLEMS[exc.code]) from None
     changed = box_side.apply_ack(ack)
     db.session.commit()
     click.echo(f"the hub says: {ack['status']}" + (f" ({PROBLEMS.get(ack['reason'], ack['reason'])})" if ack["reason"] else ""))
@@ -169,6 +180,7 @@ def push_command(url, privacy):
     """Export a bundle, send it to the hub at URL, and read its answer."""
     _need("box")
     written = _export(privacy)
+    db.session.commit()
     request = urllib.request.Request(url.rstrip("/") + "/sync/bundles", data=written.data, method="POST",
                                      headers={"Content-Type": "application/zip"})
     try:

@@ -280,6 +280,29 @@ def test_importing_a_damaged_bundle_says_why_in_one_line_and_exits_1(central, tm
     assert result.exit_code == 1 and "not a complete bundle" in result.output and "Traceback" not in result.output
 
 
+def test_an_export_to_a_folder_that_does_not_exist_says_so_in_one_line_and_keeps_the_bundle_number(box, tmp_path):
+    runner = box.test_cli_runner()
+    result = runner.invoke(args=["sync", "export", str(tmp_path / "no-such-stick" / "bundle.zip")])
+    assert result.exit_code == 1 and "Traceback" not in result.output and result.exception.__class__ is SystemExit
+    assert result.output.count("\n") == 1 and "no-such-stick" in result.output
+    written = runner.invoke(args=["sync", "export", str(tmp_path)])
+    assert written.exit_code == 0 and "bundle 1," in written.output, written.output
+
+
+def test_an_acknowledgement_from_another_hub_is_refused_in_words_about_the_hub(box, central, make_academy, tmp_path):
+    register(central, box)
+    response = client_of(central).post("/sync/bundles", data=bundle(box), content_type="application/zip")
+    other = make_academy("other-hub", role="hub")
+    with inside(other):
+        other_key = public_key_text(box_key(other.config["DATA_DIR"]))
+    runner = box.test_cli_runner()
+    runner.invoke(args=["sync", "trust-hub", other_key])
+    ack = tmp_path / "ack.json"
+    ack.write_bytes(response.data)
+    result = runner.invoke(args=["sync", "ack", str(ack)])
+    assert result.exit_code == 1 and "acknowledgement" in result.output and "bundle" not in result.output
+
+
 def test_a_hub_command_on_a_box_says_so(box):
     result = box.test_cli_runner().invoke(args=["sync", "register", "ab" * 16])
     assert result.exit_code == 1 and "for a hub" in result.output
