@@ -24,7 +24,7 @@ DEFAULTS = {
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_SECONDS": 300,
     "SESSION_LIFETIME_DAYS": 14,  # a sign-in ends after this long, however active
-    "STAFF_IDLE_HOURS": 8,  # a tutor's or admin's sign-in ends after this long unused
+    "STAFF_IDLE_HOURS": 8,  # a tutor's, admin's or programme officer's sign-in ends after this long unused
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     # No "remember me": login_user() is never asked to remember. A remember

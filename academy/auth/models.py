@@ -54,6 +54,11 @@ class User(UserMixin, db.Model):
     def can_see_reports(self) -> bool:
         return self.role in ("admin", "officer")
 
+    @property
+    def signs_out_when_idle(self) -> bool:
+        """Staff, who see other people's records: the idle timeout applies."""
+        return self.is_tutor or self.can_see_reports
+
 
 class LoginSession(db.Model):
     """One sign-in on one device. The session cookie carries only its id, so
