@@ -402,8 +402,10 @@ def _sessions(source, filters: ReportFilters, until: datetime, report: Report) -
         conditions.append(s.c.modality == filters.modality if filters.modality in SESSION_MODALITIES else false())
     if filters.course_id or filters.organisation_id is not None or filters.country:
         cohort_filter = []
-        if filters.course_id:
-            cohort_filter.append(c.c.course_id == filters.course_id)
+        if filters.course_id:  # a cohort on the course, or on a learning path that has it
+            paths = [f"path:{path_id}" for path_id, path in source.library.paths.items()
+                     if filters.course_id in path.all_courses]
+            cohort_filter.append(c.c.course_id.in_([filters.course_id, *paths]))
         if filters.organisation_id is not None:
             cohort_filter.append(c.c.organisation == filters.organisation_id)
         if filters.country:

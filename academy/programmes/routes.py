@@ -174,9 +174,15 @@ def report_source():
 
 
 def _course_titles(course_ids) -> dict[str, str]:
+    """A title for each course, or learning path ("path:<id>", what a
+    cohort on a path takes), in the reader's language where it has one."""
     library, ui = get_library(), str(get_locale())
     titles = {}
     for course_id in course_ids:
+        if course_id.startswith("path:"):
+            path = library.get_path(course_id[len("path:"):])
+            titles[course_id] = path.text(content_language(path, ui)).title if path else course_id[len("path:"):]
+            continue
         course = library.get(course_id)
         titles[course_id] = course.text(content_language(course, ui)).title if course else course_id
     return titles
@@ -190,8 +196,10 @@ def _report_form(source) -> tuple[ReportForm, ReportFilters | None]:
     countries = sorted({code for code, in db.session.execute(select(o.c.country).distinct()) if code},
                        key=lambda code: services.country_name(code, locale).casefold())
     cohorts = db.session.execute(select(c.c.id, c.c.name, c.c.course_id).order_by(func.lower(c.c.name))).all()
-    course_ids = sorted(set(source.course_ids()) | {row.course_id for row in cohorts})
-    titles = _course_titles(course_ids)
+    # A cohort on a learning path takes "path:<id>": its learners enrol in
+    # the path's courses, which are the ones to filter by.
+    course_ids = sorted(set(source.course_ids()) | {row.course_id for row in cohorts if not row.course_id.startswith("path:")})
+    titles = _course_titles(course_ids + sorted({row.course_id for row in cohorts if row.course_id.startswith("path:")}))
     everyone = SelectChoice("", _("All"))
     form.organisation.choices = [everyone] + [SelectChoice(str(i), name) for i, name in organisations]
     form.country.choices = [everyone] + [SelectChoice(code, services.country_name(code, locale)) for code in countries]

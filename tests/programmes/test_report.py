@@ -275,3 +275,35 @@ def test_the_report_is_in_the_readers_language(client, login, officer, world):
     login(client, officer)
     page = client.get("/reports", query_string=PERIOD).get_data(as_text=True)
     assert "Báo cáo tác động" in page and "Theo giới tính" in page
+
+
+@pytest.fixture
+def path_class(world, make_organisation, learners, progress, hrdd, tutor):
+    """A cohort on the learning path "workplace-rights-basics" (its courses:
+    preventing-sexual-harassment, then hrdd-essentials), with one session."""
+    from academy.cohorts import services as cohorts
+
+    library = get_library()
+    target = cohorts.target_for("path:workplace-rights-basics", library)
+    cohort = cohorts.create_cohort(target, "Rights class", "vi", DAY.date(), DAY.date() + timedelta(days=30), [tutor],
+                                   organisation_id=world["saigon"].id)
+    db.session.commit()
+    members = learners(6, world["saigon"], gender="woman")
+    progress(members, hrdd, lessons=1, cohort=cohort)
+    session = attendance.add_session(cohort, DAY + timedelta(days=2), "in-person")
+    attendance.record_attendance(session, {u.id: "present" for u in members})
+    db.session.commit()
+    return cohort
+
+
+def test_a_cohort_on_a_learning_path_is_offered_by_its_paths_title_and_never_as_a_course(
+        client, login, officer, path_class):
+    login(client, officer)
+    page = client.get("/reports", query_string=PERIOD).get_data(as_text=True)
+    assert "path:" not in page
+    assert "Rights class (Workplace rights" in page
+
+
+def test_a_path_cohorts_sessions_count_for_the_courses_of_its_path(path_class, hrdd):
+    sessions = report(ReportFilters(QUARTER.start, QUARTER.end, course_id=hrdd.id)).sessions
+    assert sessions["in-person"].sessions == 1 and sessions["in-person"].present == 6
