@@ -180,9 +180,10 @@ def _verify_on_hub(code: str, payload: str | None):
     library, language = get_library(), str(get_locale())
     titles = {}
     for found in verification.found:
-        course = library.get(found.certificate.course_id)
+        course_id = found.certificate.course_id
+        course = library.get_path(course_id[len("path:"):]) if course_id.startswith("path:") else library.get(course_id)
         titles[found.certificate.id] = course.text(content_language(course, language)).title if course \
-            else found.certificate.course_id
+            else course_id.removeprefix("path:")
     status = 404 if verification.status in ("not-found", "unknown-key", "invalid") else 200
     return render_template("sync/verify.html", verification=verification, code=code, titles=titles,
                            format_code=format_code), status

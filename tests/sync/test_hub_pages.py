@@ -209,6 +209,26 @@ def test_a_synced_certificate_is_valid_and_recorded_on_the_hub(box, central):
     assert "valid and recorded" in signed and "Li 0" in signed and "not the name recorded" not in signed
 
 
+def test_a_learning_paths_certificate_is_named_by_its_path_on_the_hub(box, central, shipped_library):
+    from academy.auth.models import User
+    from academy.learn.learning_paths import enrol_in_path
+
+    with inside(box):
+        path = shipped_library.get_path("workplace-rights-basics")
+        user = people("an", 1)[0]
+        enrol_in_path(user, path, shipped_library)
+        for course_id in path.courses:
+            learn(user, shipped_library.get(course_id))
+        db.session.commit()
+        code = db.session.scalar(select(Certificate.code).join(User).filter(
+            User.username == "an0", Certificate.course_id == "path:workplace-rights-basics"))
+    register(central, box)
+    client_of(central).post("/sync/bundles", data=bundle(box), content_type="application/zip")
+    page = client_of(central).get(f"/verify/{code}").get_data(as_text=True)
+    assert "valid and recorded" in page and "Workplace rights basics" in page and "path:" not in page
+    assert "Learning path" in page
+
+
 def test_a_certificate_not_yet_synced_verifies_by_its_signature(box, central):
     register(central, box)
     with inside(central):  # the hub knows the box's key from an earlier, empty bundle
