@@ -165,3 +165,27 @@ def test_the_state_holds_the_learners_cohorts_and_organisation(box):
     assert learner["cohorts"] == {"hrdd-essentials": cohort_id}
     organisation = next(line for line in state if line["type"] == "organisation")
     assert (organisation["name"], organisation["country"]) == ("Saigon Garments", "VN")
+
+
+def test_a_lesson_completed_by_an_accepted_assignment_and_a_reissued_certificate_reach_the_bundle(box, shipped_library):
+    """Main's ways of recording: a lesson done only when a tutor accepts its
+    assignment; a re-issue that revokes a certificate and issues the next."""
+    from academy.certificates.models import Certificate
+    from academy.certificates.services import reissue
+
+    course = shipped_library.get("preventing-sexual-harassment")
+    reviewed = next(lesson for lesson in course.lessons if any(a.needs_review for a in lesson.assignments))
+    with inside(box):
+        user = people("lan", 1)[0]
+        learn(user, course)
+        first = db.session.scalar(select(Certificate).filter_by(user_id=user.id, course_id=course.id))
+        second = reissue(first, user, course, "Academy", "name corrected")
+        db.session.commit()
+        first_id, second_id = first.id, second.id
+    _bundle, events, _state = bundle_of(box)
+    mine = [e for e in events if e.get("course") == course.id or e.get("certificate") in (first_id, second_id)]
+    assert any(e["kind"] == "lesson_completed" and e["lesson"] == reviewed.key for e in mine)
+    assert sum(1 for e in mine if e["kind"] == "lesson_completed") == len(course.lessons)
+    assert {e["kind"] for e in mine} >= {"enrolled", "course_completed", "attempt_graded"}
+    assert sorted((e["kind"], e["certificate"]) for e in mine if e["kind"].startswith("certificate")) == sorted([
+        ("certificate_issued", first_id), ("certificate_revoked", first_id), ("certificate_issued", second_id)])
