@@ -1,9 +1,12 @@
 """Done when: two boxes and a hub on PostgreSQL. Learners on both boxes
-complete courses, both boxes export, the hub imports every bundle twice and
-out of order, and the hub's report is the sum of the boxes' reports."""
+complete courses (one with an assignment a tutor accepts), both boxes
+export, the hub imports every bundle twice and out of order (pushed to its
+address as a box does, and with `academy sync import`), and the hub's
+report is the sum of the boxes' reports."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date, datetime
 
@@ -113,6 +116,9 @@ def test_the_hubs_report_is_the_sum_of_the_boxes_reports(tmp_path, migrated_db, 
             learn(user, hrdd)
         for user in people("li", 5, bikes, gender="man", job_role="manager"):
             learn(user, climate)
+        harassment = library.get("preventing-sexual-harassment")  # a lesson done when the tutor accepts an answer
+        for user in people("zhao", 6, bikes, gender="woman", job_role="supervisor"):
+            learn(user, harassment, reviewer=tutor)
         for day in (6, 13):
             session = attendance.add_session(evening, datetime(2026, 5, day, 19), "webinar")
             attendance.record_attendance(session, {u.id: "present" for u in members})
@@ -138,13 +144,21 @@ def test_the_hubs_report_is_the_sum_of_the_boxes_reports(tmp_path, migrated_db, 
                 box_id = fingerprint(box_key(app.config["DATA_DIR"]))
             hub.register_box(box_id, app.config["SECRET_KEY"])
         db.session.commit()
-        statuses = []
-        # Out of order, each twice.
-        for data in (saigon_second, dongguan_only, saigon_first, saigon_second, dongguan_only, saigon_first):
-            statuses.append(hub.import_bundle(data, central.config["DATA_DIR"]).status)
-            db.session.commit()
-        assert statuses == ["applied", "applied", "applied", "duplicate", "duplicate", "duplicate"]
         assert db.session.execute(text("select version()")).scalar().startswith("PostgreSQL")
+    # Out of order, each twice: pushed to the hub's address as a box does,
+    # then carried on a stick and imported with the command.
+    statuses = []
+    for data in (saigon_second, dongguan_only, saigon_first):
+        pushed = central.test_client().post("/sync/bundles", data=data, content_type="application/zip")
+        statuses.append(json.loads(pushed.data)["ack"]["status"])
+    for number, data in enumerate((saigon_second, dongguan_only, saigon_first)):
+        stick = tmp_path / f"bundle-{number}.zip"
+        stick.write_bytes(data)
+        imported = central.test_cli_runner().invoke(args=["sync", "import", str(stick)])
+        assert imported.exit_code == 0, imported.output
+        statuses.append(imported.output.split(": ")[1].split(" ")[0])
+    assert statuses == ["applied", "applied", "applied", "duplicate", "duplicate", "duplicate"]
+    with inside(central):
         at_hub = numbers(compute_report(HubSource(get_library()), ALL_TIME))
 
     boxes = []
@@ -152,7 +166,8 @@ def test_the_hubs_report_is_the_sum_of_the_boxes_reports(tmp_path, migrated_db, 
         with inside(app):
             boxes.append(numbers(compute_report(BoxSource(get_library()), ALL_TIME)))
     assert at_hub == added(*boxes)
-    assert at_hub["total"]["all"][0] == 7 + 6 + 5 + 8 + 5
+    assert at_hub["total"]["all"][0] == 7 + 6 + 5 + 8 + 5 + 6
+    assert at_hub["course"]["preventing-sexual-harassment"][2:4] == [6, 6]  # completed and certified
     assert at_hub["sessions"] == {"in-person": [1, 6, 1, 0], "webinar": [2, 16, 0, 0]}
     assert set(at_hub["organisation"]) == {"Saigon Garments", "Dongguan Bikes"}
 
