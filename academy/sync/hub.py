@@ -175,7 +175,10 @@ def import_bundle(data: bytes, data_dir: Path, now: datetime | None = None) -> I
         _record("-", result, now=now)
         return result
     result = ImportResult("refused", box_id=bundle.box_id, bundle_no=bundle.bundle_no)
-    box = db.session.get(HubBox, bundle.box_id)
+    # One import per box at a time (PostgreSQL: the box's row is locked until
+    # the caller commits): a push retried while the first is being applied
+    # then finds its events already here, instead of meeting the unique keys.
+    box = db.session.get(HubBox, bundle.box_id, with_for_update=True)
     if box is None or box.revoked_dt is not None:
         result.status, result.reason = "kept-aside", "unknown-box" if box is None else "revoked-box"
         _record(bundle.sha256, result, _keep_aside(data, data_dir, bundle.sha256), now)

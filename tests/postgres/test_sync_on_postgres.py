@@ -184,3 +184,41 @@ def test_the_hubs_report_is_the_sum_of_the_boxes_reports(tmp_path, migrated_db, 
     for app in (saigon, dongguan, central):
         with inside(app):
             db.engine.dispose()
+
+
+def test_a_bundle_pushed_several_times_at_once_is_applied_once_on_postgresql(tmp_path, migrated_db, hub_url):
+    """A box whose connection drops retries its push while the first is
+    still being applied: every push is answered, the events land once."""
+    from helpers import in_parallel
+    from sqlalchemy import func, select
+
+    from academy.sync.models import HubEnrolment, HubReceived
+
+    saigon = academy(tmp_path, "saigon", migrated_db)
+    central = academy(tmp_path, "hub", migrated_db, DATABASE_URL=hub_url, ROLE="hub")
+    upgrade_database(central)
+    with inside(saigon):
+        hrdd = get_library().get("hrdd-essentials")
+        for user in people("mai", 8):
+            learn(user, hrdd, lessons=2)
+        db.session.commit()
+        data = export_bundle(box_key(saigon.config["DATA_DIR"]), get_library()).data
+        db.session.commit()
+        box_id = fingerprint(box_key(saigon.config["DATA_DIR"]))
+    with inside(central):
+        hub.register_box(box_id, "Saigon")
+        db.session.commit()
+
+    def push(_index):
+        response = central.test_client().post("/sync/bundles", data=data, content_type="application/zip")
+        return response.status_code, json.loads(response.data)["ack"]["status"]
+
+    answers = in_parallel(4, push)
+    assert sorted(answers) == [(200, "applied")] + [(200, "duplicate")] * 3
+    with inside(central):
+        assert db.session.scalar(select(func.count(HubEnrolment.id))) == 8
+        received = db.session.scalar(select(func.count(HubReceived.seq)))
+        assert received == db.session.scalar(select(func.count(func.distinct(HubReceived.seq))))
+    for app in (saigon, central):
+        with inside(app):
+            db.engine.dispose()
