@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from babel import Locale
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..cohorts.models import Cohort, CohortMember
 from ..domain import DomainError
@@ -83,8 +84,11 @@ def create_organisation(name: str, country: str, sector: str | None = None, pare
                                 country=country, sector=sector or None, parent=(parent or "").strip()[:200] or None)
     if now is not None:
         organisation.created_dt = now
-    db.session.add(organisation)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(organisation)
+    except IntegrityError:  # the same name added at the same moment (a double click)
+        raise ProgrammeError("organisation-exists", name=name.strip()) from None
     return organisation
 
 
@@ -94,10 +98,14 @@ def update_organisation(organisation: Organisation, name: str, country: str, sec
     key = name_key(name)
     if _name_taken(key, other_than=organisation.id):
         raise ProgrammeError("organisation-exists", name=name.strip())
-    organisation.name, organisation.name_key = unicodedata.normalize("NFC", name.strip())[:200], key[:200]
-    organisation.country, organisation.sector = country, sector or None
-    organisation.parent = (parent or "").strip()[:200] or None
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            organisation.name, organisation.name_key = unicodedata.normalize("NFC", name.strip())[:200], key[:200]
+            organisation.country, organisation.sector = country, sector or None
+            organisation.parent = (parent or "").strip()[:200] or None
+    except IntegrityError:  # another organisation took the name meanwhile
+        db.session.refresh(organisation)
+        raise ProgrammeError("organisation-exists", name=name.strip()) from None
 
 
 def organisation_in_use(organisation: Organisation) -> bool:
@@ -160,10 +168,17 @@ def profile_of(user) -> LearnerProfile | None:
 
 
 def _profile_row(user_id: int) -> LearnerProfile:
+    """The learner's profile row, made on first use. Two requests making it
+    at once (two tabs) meet the primary key: the loser reads the winner's."""
     row = db.session.get(LearnerProfile, user_id)
-    if row is None:
-        row = LearnerProfile(user_id=user_id)
-        db.session.add(row)
+    if row is not None:
+        return row
+    try:
+        with db.session.begin_nested():
+            row = LearnerProfile(user_id=user_id)
+            db.session.add(row)
+    except IntegrityError:
+        row = db.session.get(LearnerProfile, user_id, populate_existing=True)
     return row
 
 
@@ -213,8 +228,8 @@ def adopt_for_members(cohort) -> int:
         return 0
     member_ids = set(db.session.scalars(select(CohortMember.user_id).filter_by(cohort_id=cohort.id)))
     with_profile = set(db.session.scalars(select(LearnerProfile.user_id).where(LearnerProfile.user_id.in_(member_ids))))
-    for user_id in member_ids - with_profile:
-        db.session.add(LearnerProfile(user_id=user_id))
+    for user_id in sorted(member_ids - with_profile):
+        _profile_row(user_id)
     db.session.flush()
     result = db.session.execute(
         update(LearnerProfile).where(LearnerProfile.user_id.in_(member_ids), LearnerProfile.organisation_id.is_(None))
