@@ -32,6 +32,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from ..domain import DomainError
 from ..extensions import db
@@ -72,11 +73,16 @@ def register_box(box_fingerprint: str, name: str, now=None) -> HubBox:
         raise HubError("bad-fingerprint")
     box = db.session.get(HubBox, box_id)
     if box is None:
-        box = HubBox(id=box_id, name=(name or "").strip()[:200] or box_id[:8], registered_dt=now or utcnow())
-        db.session.add(box)
-    else:  # registering again: a new name, or taking a revoked box back
-        box.name = (name or "").strip()[:200] or box.name
-        box.revoked_dt = None
+        try:
+            with db.session.begin_nested():
+                box = HubBox(id=box_id, name=(name or "").strip()[:200] or box_id[:8], registered_dt=now or utcnow())
+                db.session.add(box)
+            return box
+        except IntegrityError:  # registered at the same moment (a double click): as registering again
+            box = db.session.get(HubBox, box_id, populate_existing=True)
+    # Registering again: a new name, or taking a revoked box back.
+    box.name = (name or "").strip()[:200] or box.name
+    box.revoked_dt = None
     db.session.flush()
     return box
 

@@ -222,3 +222,27 @@ def test_a_bundle_pushed_several_times_at_once_is_applied_once_on_postgresql(tmp
     for app in (saigon, central):
         with inside(app):
             db.engine.dispose()
+
+
+def test_a_box_registered_twice_at_once_is_registered_once_on_postgresql(tmp_path, migrated_db, hub_url):
+    from helpers import in_parallel
+    from sqlalchemy import func, select
+
+    from academy.auth.services import create_user
+    from academy.sync.models import HubBox
+
+    central = academy(tmp_path, "hub", migrated_db, DATABASE_URL=hub_url, ROLE="hub")
+    upgrade_database(central)
+    with inside(central):
+        create_user("hubadmin", "a long password", "Hub Admin", role="admin")
+        db.session.commit()
+    browsers = [central.test_client() for _ in range(4)]
+    for browser in browsers:
+        assert browser.post("/login", data={"username": "hubadmin", "password": "a long password"}).status_code == 302
+    csrf = [browser.csrf_token() for browser in browsers]
+    statuses = in_parallel(4, lambda i: browsers[i].post("/admin/sync", csrf=False, data={
+        "fingerprint": "ab" * 16, "name": "Saigon", "register_box": "y", "csrf_token": csrf[i]}).status_code)
+    assert statuses == [302] * 4
+    with inside(central):
+        assert db.session.scalar(select(func.count(HubBox.id))) == 1
+        db.engine.dispose()
