@@ -63,3 +63,22 @@ def test_the_american_spelling_of_the_column_is_understood(client, login, tutor,
     login(client, tutor)
     assert upload(client, cohort, "display_name,username,Organization\nMai,mai,Saigon Garments\n").status_code == 200
     assert organisation_of("mai") == organisations[0].id
+
+
+def test_a_tutor_who_imports_a_class_of_an_organisation_sees_those_learners_and_no_others_of_it(
+        app, client, login, tutor, other_tutor, cohort, organisations, make_user):
+    """Main's hardening holds with the organisation column: the People page
+    lists a tutor's own learners, not everyone of the same enterprise."""
+    saigon, _hanoi = organisations
+    stranger = make_user("stranger")
+    programmes.set_organisation(stranger, saigon.id)
+    db.session.commit()
+    login(client, tutor)
+    assert upload(client, cohort, "display_name,username,organisation\nMai,mai,Saigon Garments\n").status_code == 200
+    people = client.get("/admin/users").get_data(as_text=True)
+    assert ">mai<" in people and ">stranger<" not in people
+    other = app.test_client()
+    login(other, other_tutor)
+    assert ">mai<" not in other.get("/admin/users").get_data(as_text=True)
+    mai = db.session.scalar(select(User).filter_by(username="mai"))
+    assert other.post(f"/admin/users/{mai.id}/reset-password").status_code == 404
