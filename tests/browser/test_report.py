@@ -10,6 +10,24 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
+# Where on the page a "<" of "<5" is drawn right of its "5" (a mirrored "5>").
+MIRRORED_SMALL_NUMBERS = """() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.querySelector("main") || document.body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    for (let i = 0; i + 1 < node.data.length; i++) {
+      if (node.data[i] !== "<" || node.data[i + 1] !== "5") continue;
+      const range = document.createRange();
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const less = range.getBoundingClientRect().left;
+      range.setStart(node, i + 1); range.setEnd(node, i + 2);
+      if (less > range.getBoundingClientRect().left) found.push(node.parentElement.className || node.parentElement.tagName);
+    }
+  }
+  return found;
+}"""
+
 
 @pytest.fixture(scope="module")
 def programme(live_server):
@@ -84,5 +102,7 @@ def test_the_impact_report_reads_well_on_a_phone(browser, live_server, programme
         assert abs((bar["x"] + bar["width"]) - (track["x"] + track["width"])) < 1
     else:
         assert abs(bar["x"] - track["x"]) < 1
+    # "<5" reads "<5" in every sentence and cell, never mirrored as "5>".
+    assert "<5" in page.inner_text("body") and page.evaluate(MIRRORED_SMALL_NUMBERS) == []
     screenshot(page, f"impact-report-{language}")
     context.close()
