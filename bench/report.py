@@ -85,8 +85,8 @@ def populate(app, learners: int, attempts: int, seed: int) -> dict:
     cheap = generate_password_hash("unused", method="pbkdf2:sha256:1000")
     first_id = cursor.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM users").fetchone()[0]
     cursor.executemany(
-        "INSERT INTO users (id, username, display_name, password_hash, role, language, must_change_password, login_version, "
-        "created_dt) VALUES (?, ?, ?, ?, 'learner', ?, 0, 1, ?)",
+        "INSERT INTO users (id, username, display_name, password_hash, role, language, must_change_password, created_dt) "
+        "VALUES (?, ?, ?, ?, 'learner', ?, 0, ?)",
         ((first_id + i, f"learner{i:05d}", f"Learner {i}", cheap, rng.choice("vvvzae").replace("v", "vi")
           .replace("z", "zh").replace("a", "ar").replace("e", "en"), ts(start_of_year)) for i in range(learners)))
     ids = list(range(first_id, first_id + learners))
