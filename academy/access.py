@@ -28,3 +28,14 @@ def admin_required(view):
             abort(404)
         return view(*args, **kwargs)
     return wrapper
+
+
+def reports_required(view):
+    """Admins and programme officers: the impact reports."""
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not current_user.can_see_reports:
+            abort(404)
+        return view(*args, **kwargs)
+    return wrapper

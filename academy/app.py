@@ -26,9 +26,11 @@ from .ops import logs
 from .ops.routes import bp as ops_bp
 from .paths import resource
 from .preview.routes import bp as preview_bp
+from .programmes.routes import bp as programmes_bp
+from .sync.routes import bp as sync_bp
 
 BLUEPRINTS = (catalog_bp, auth_bp, learn_bp, admin_bp, cohorts_bp, certificates_bp, assignments_bp, learning_paths_bp,
-              feedback_bp, ops_bp, offline_bp)
+              feedback_bp, ops_bp, offline_bp, programmes_bp, sync_bp)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -24,7 +24,7 @@ DEFAULTS = {
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_SECONDS": 300,
     "SESSION_LIFETIME_DAYS": 14,  # a sign-in ends after this long, however active
-    "STAFF_IDLE_HOURS": 8,  # a tutor's or admin's sign-in ends after this long unused
+    "STAFF_IDLE_HOURS": 8,  # a tutor's, admin's or programme officer's sign-in ends after this long unused
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     # No "remember me": login_user() is never asked to remember. A remember
@@ -49,6 +49,9 @@ DEFAULTS = {
     "LOG_MAX_BYTES": 10 * 1024 * 1024,  # a log file rotates at this size...
     "LOG_BACKUPS": 5,  # ...and this many old ones are kept
     "HEALTH_MIN_FREE_MB": 500,  # /healthz fails below this much free disk in the data folder
+    # Many boxes, one hub (docs/sync.md).
+    "ROLE": "box",  # "hub": receives the boxes' bundles and reports over all of them
+    "SYNC_MAX_BUNDLE_BYTES": 200 * 1024 * 1024,  # a bundle pushed or uploaded to a hub
 }
 
 
@@ -70,6 +73,8 @@ def load_config(app, overrides: dict | None) -> None:
     app.config["COURSES_DIR"] = courses_dir_for(configured, data_dir, app.config["SHIPPED_COURSES_DIR"])
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"] or f"sqlite:///{data_dir / 'academy.sqlite3'}"
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(resource("translations"))
+    if app.config["ROLE"] not in ("box", "hub"):
+        raise ValueError(f"ROLE is box or hub, not {app.config['ROLE']!r}")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = read_or_create_secret(data_dir / "secret_key")
 
@@ -83,6 +88,14 @@ def upload_request_limit(config) -> int:
     """The largest request an assignment's answer with its one file may be:
     the file, the answer's text and the form around them."""
     return int(config["UPLOAD_MAX_BYTES"]) + 256 * 1024
+
+
+def sync_bundle_limit(config) -> int:
+    """Bytes: the largest bundle a hub takes from a box (pushed or uploaded);
+    a box takes none, so no more than any other request there."""
+    if config.get("ROLE") == "hub":
+        return int(config["SYNC_MAX_BUNDLE_BYTES"])
+    return int(config["MAX_CONTENT_LENGTH"])
 
 
 def read_or_create_secret(path: Path) -> str:

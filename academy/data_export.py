@@ -9,6 +9,7 @@ from .auth.models import LoginSession, User
 from .certificates.models import Certificate
 from .extensions import db
 from .learn.models import Attempt, Enrollment, LessonFeedback, LessonProgress, PathEnrollment, Submission
+from .programmes.models import LearnerProfile, Organisation
 
 
 def export_user_data(user: User, library=None) -> dict:
@@ -19,10 +20,19 @@ def export_user_data(user: User, library=None) -> dict:
     def iso(value):
         return value.isoformat() + "Z" if value else None
 
+    profile = db.session.get(LearnerProfile, user.id)
+    organisation = db.session.get(Organisation, profile.organisation_id) if profile and profile.organisation_id else None
     return {
         "account": {
             "username": user.username, "display_name": user.display_name, "email": user.email,
             "role": user.role, "language": user.language, "created": iso(user.created_dt),
+        },
+        # programmes: the organisation and the optional answers for the reports
+        "profile": {
+            "organisation": organisation.name if organisation else None,
+            "gender": profile.gender if profile else None,
+            "job_role": profile.job_role if profile else None,
+            "age_band": profile.age_band if profile else None,
         },
         "enrollments": [
             {"course": e.course_id, "enrolled": iso(e.enrolled_dt), "completed": iso(e.completed_dt),

@@ -94,7 +94,17 @@ TEACHING_MESSAGES = {
     "path-unavailable": _l("A course of this learning path is not available on this server at the moment."),
 }
 
-_TABLES = (ACCOUNT_MESSAGES, LEARNING_MESSAGES, COHORT_MESSAGES, CERTIFICATE_MESSAGES, TEACHING_MESSAGES)
+PROGRAMME_MESSAGES = {
+    "no-organisation-name": _l("Please give the organisation a name."),
+    "bad-country": _l("Please choose the country from the list."),
+    "bad-sector": _l("Please choose a sector from the list, or none."),
+    "bad-profile-value": _l("Please choose one of the answers offered."),
+    # a hub (academy/sync)
+    "bad-fingerprint": _l("A fingerprint has 32 letters and digits (0-9, A-F); the box shows it."),
+}
+
+_TABLES = (ACCOUNT_MESSAGES, LEARNING_MESSAGES, COHORT_MESSAGES, CERTIFICATE_MESSAGES, TEACHING_MESSAGES,
+           PROGRAMME_MESSAGES)
 
 # Updating the courses (the admin's "Content" page); nothing was changed in each case.
 CONTENT_MESSAGES = {
@@ -142,6 +152,10 @@ def message_for(error: DomainError) -> str:
                  characters=details.get("characters", ""))
     if isinstance(error, UpdateError) and error.code in CONTENT_MESSAGES:
         return str(CONTENT_MESSAGES[error.code]) % details
+    if error.code == "organisation-exists":
+        return _("There is already an organisation called “%(name)s”.", name=details.get("name", ""))
+    if error.code == "organisation-in-use":
+        return _("Learners or cohorts belong to “%(name)s”, so it cannot be deleted.", name=details.get("name", ""))
     for table in _TABLES:
         if error.code in table:
             return str(table[error.code])
@@ -160,7 +174,7 @@ IMPORT_MESSAGES = {
     # The csv module's own reason is English and technical: the tutor gets a
     # hint they can act on instead.
     "bad-csv": _l("Line %(line)d cannot be read as CSV: a quotation mark may be missing, or the line has a character that does not belong there. Save the file again from the spreadsheet as “CSV UTF-8”."),
-    "unknown-column": _l("Line %(line)d: there is no column called “%(column)s”. The columns are display_name, username and language."),
+    "unknown-column": _l("Line %(line)d: there is no column called “%(column)s”. The columns are display_name, username, language and organisation."),
     "column-twice": _l("Line %(line)d: the column “%(column)s” appears twice."),
     "missing-column": _l("Line %(line)d: the column “%(column)s” is missing. The first line must name the columns, for example: display_name,username,language"),
     "too-many-values": _l("Line %(line)d has more values than there are columns. Put names that contain a comma in double quotes."),
@@ -174,6 +188,7 @@ IMPORT_MESSAGES = {
     "username-taken": _l("Line %(line)d: the username “%(username)s” is already taken by another account."),
     "password-too-short": _l("Line %(line)d: the account could not be created. Please try again."),
     "bad-role": _l("Line %(line)d: the account could not be created. Please try again."),
+    "unknown-organisation": _l("Line %(line)d: there is no organisation called “%(organisation)s” on this server. Check the spelling, or ask the administrator to add it under Organisations."),
     "try-again": _l("The accounts could not be created because the list of people changed at the same time. Nothing was created; please try again."),
 }
 
@@ -183,3 +198,33 @@ def import_message(problem) -> str:
     if template is None:
         return _("Line %(line)d: %(problem)s", line=problem.line, problem=problem.code)
     return str(template) % {"line": problem.line, **problem.details}
+
+
+# What became of a bundle a hub received (academy/sync), for its admin.
+SYNC_REASONS = {
+    "not-a-bundle": _l("The file is not a complete bundle: it may be cut short, or be another file. Nothing was applied."),
+    "bad-manifest": _l("The bundle's list of contents cannot be read. Nothing was applied."),
+    "bad-signature": _l("The bundle's signature does not match the box's key: it was changed, or signed by another key. Nothing was applied."),
+    "bad-hash": _l("A file in the bundle was changed or damaged. Nothing was applied."),
+    "bad-count": _l("The bundle holds another number of records than it says. Nothing was applied."),
+    "bad-lines": _l("The bundle's records cannot be read. Nothing was applied."),
+    "key-mismatch": _l("The bundle is signed with another key than the one registered for this box. Nothing was applied."),
+    "unknown-box": _l("The bundle comes from a box that is not registered. It is kept aside and applied when you register the box."),
+    "revoked-box": _l("The bundle comes from a revoked box. It is kept aside, not applied."),
+    "fork": _l("Not applied: the box numbers events that this hub already holds differently. It was probably restored from an old backup. Give the box the acknowledgement: it numbers its new events again, and its next bundle is applied."),
+}
+
+
+def sync_result_message(result) -> str:
+    """One sentence about a bundle a hub received."""
+    if result.status in ("applied", "duplicate"):
+        text = ngettext("Bundle %(bundle)s applied: %(num)d new event.", "Bundle %(bundle)s applied: %(num)d new events.",
+                        result.applied, bundle=result.bundle_no)
+        if result.duplicates:
+            text += " " + ngettext("%(num)d event was already here.", "%(num)d events were already here.",
+                                   result.duplicates)
+        if result.gaps:
+            text += " " + _("Still missing from this box: events %(ranges)s.",
+                            ranges=", ".join(f"{a}–{b}" if a != b else str(a) for a, b in result.gaps))
+        return text
+    return str(SYNC_REASONS.get(result.reason, result.reason))

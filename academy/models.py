@@ -13,4 +13,9 @@ from .learn.models import (  # noqa: F401
     SubmissionFile,
     SubmissionReview,
 )
+from .programmes.models import LearnerProfile, Organisation  # noqa: F401
 from .settings import Setting  # noqa: F401
+from .sync.models import (  # noqa: F401
+    HubAttendance, HubBox, HubBundle, HubCertificate, HubCohort, HubEnrolment, HubLearner, HubLesson, HubMember,
+    HubOrganisation, HubReceived, HubRevocation, HubSession, OutboxEvent, SentSession, SyncLearner,
+)

@@ -28,7 +28,8 @@ def world(app, make_user, course):
     db.session.commit()
     return {
         "owner": owner, "other": make_user("other"), "tutor": tutor, "other_tutor": other_tutor,
-        "admin": make_user("admin", role="admin"), "attempt": attempt.id, "lesson": lesson,
+        "admin": make_user("admin", role="admin"), "officer": make_user("officer", role="officer"),
+        "attempt": attempt.id, "lesson": lesson,
         "cohort": cohort.id, "other_cohort": other_cohort.id,
     }
 
@@ -180,3 +181,50 @@ def test_the_admins_review_queue_and_lesson_feedback_are_for_admins(app, login, 
                                              ("admin", 200)])
 def test_a_cohorts_review_queue_is_for_its_tutors_and_admins(app, login, world, who, status):
     assert as_(app, login, world, who).get(f"/cohorts/{world['cohort']}/reviews").status_code == status
+
+
+# -- programmes: the impact report and organisations -------------------------------------
+
+REPORT_PAGES = ["/reports", "/reports/report.csv", "/reports/report.xlsx", "/reports/report.pdf"]
+
+
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 302), ("owner", 404), ("tutor", 404), ("officer", 200),
+                                             ("admin", 200)])
+@pytest.mark.parametrize("path", REPORT_PAGES)
+def test_the_impact_report_is_for_admins_and_programme_officers(app, login, world, who, status, path):
+    assert as_(app, login, world, who).get(path).status_code == status
+
+
+@pytest.mark.parametrize(("method", "path"), STAFF_ROUTES + [
+    ("get", "/admin/users"), ("post", "/admin/users"), ("get", "/admin/content"), ("get", "/cohorts/"),
+    ("get", "/cohorts/new"), ("get", "/admin/organisations"), ("post", "/admin/organisations"),
+    ("get", "/admin/organisations/1/edit"), ("post", "/admin/organisations/1/delete"), ("get", "/admin/sync"),
+])
+def test_a_programme_officer_gets_not_found_on_every_staff_route(app, login, world, course, method, path):
+    """Read-only: the reports, and nothing of the tutors' or the admin's."""
+    url = path.format(owner=world["owner"].id, certificate="ABCD", cohort=world["cohort"], course=course.id)
+    client = as_(app, login, world, "officer")
+    response = client.get(url) if method == "get" else client.post(url, data={})
+    assert response.status_code == 404
+
+
+def test_reading_the_report_and_its_exports_writes_nothing(app, login, world):
+    from sqlalchemy import event
+
+    from academy.extensions import db
+
+    client = as_(app, login, world, "officer")
+    client.get("/my")  # the sign-in's first page view is behind us
+    writes = []
+
+    def note(conn, cursor, statement, *args):
+        if statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE", "REPLACE"):
+            writes.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        for path in REPORT_PAGES:
+            assert client.get(path, query_string={"start": "2000-01-01", "end": "2100-12-31"}).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert writes == []

@@ -15,8 +15,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "academy"
 
 # Lowest first. A module may import from its own layer or any lower one.
-LAYERS = ("core", "auth", "learn", "cohorts", "certificates", "web")
-DOMAIN_PACKAGES = {"auth", "learn", "cohorts", "certificates"}
+LAYERS = ("core", "auth", "learn", "cohorts", "certificates", "programmes", "sync", "web")
+DOMAIN_PACKAGES = {"auth", "learn", "cohorts", "certificates", "programmes", "sync"}
 WEB_PACKAGES = {"admin", "catalog", "commands"}
 WEB_MODULES = {"academy", "academy.__main__", "academy.app", "academy.cli", "academy.models", "academy.data_export"}
 

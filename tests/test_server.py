@@ -54,3 +54,19 @@ def test_the_server_settings_follow_the_configuration(app):
     options = server_options(app.config, threads=8)
     assert options["max_request_body_size"] == max(app.config["MAX_CONTENT_LENGTH"], app.config["COURSE_UPLOAD_MAX_MB"] << 20)
     assert options["connection_limit"] >= 200 and options["channel_timeout"] <= 60
+
+
+def test_a_hub_takes_bundles_as_large_as_its_sync_limit(tmp_path):
+    """waitress refuses a body larger than any route takes: on a hub, the
+    boxes' bundles (SYNC_MAX_BUNDLE_BYTES) may be the largest."""
+    from academy import create_app
+
+    hub = create_app({"DATA_DIR": str(tmp_path), "ROLE": "hub", "SYNC_MAX_BUNDLE_BYTES": 900 << 20})
+    assert server_options(hub.config, threads=8)["max_request_body_size"] == 900 << 20
+
+
+def test_a_box_takes_no_bundle_larger_than_its_other_routes(tmp_path):
+    from academy import create_app
+
+    box = create_app({"DATA_DIR": str(tmp_path), "SYNC_MAX_BUNDLE_BYTES": 900 << 20})
+    assert server_options(box.config, threads=8)["max_request_body_size"] < 900 << 20

@@ -6,7 +6,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..auth.forms import LANGUAGE_CHOICES
 
-ROLE_CHOICES = [SelectChoice("learner", _l("Learner")), SelectChoice("tutor", _l("Tutor")), SelectChoice("admin", _l("Administrator"))]
+ROLE_CHOICES = [SelectChoice("learner", _l("Learner")), SelectChoice("tutor", _l("Tutor")), SelectChoice("admin", _l("Administrator")),
+                SelectChoice("officer", _l("Programme officer (reports only)"))]
 
 
 class CreateUserForm(FlaskForm):
@@ -14,11 +15,17 @@ class CreateUserForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(min=2, max=64)], render_kw={"autocapitalize": "none"})
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="learner")
+    # programmes: choices (the organisations) filled in by the view.
+    organisation = SelectField(_l("Organisation (optional)"), validators=[Optional()], default="")
 
 
 class SettingsForm(FlaskForm):
     self_registration = BooleanField(_l("Anyone can create their own learner account"))
     organisation = StringField(_l("Organisation name (shown on certificates)"), validators=[Optional(), Length(max=200)])
+    # programmes: what learners are asked for the reports (each answer optional).
+    ask_gender = BooleanField(_l("Ask learners for their gender (optional for them)"))
+    ask_job_role = BooleanField(_l("Ask learners for their job role (optional for them)"))
+    ask_age_band = BooleanField(_l("Ask learners for their age band (optional for them)"))
     logo = FileField(_l("Organisation logo for certificates (PNG, JPG or SVG, up to 500 KB; optional)"), validators=[
         FileAllowed(["png", "jpg", "jpeg", "svg"], _l("The logo must be a PNG, JPG or SVG file.")),
         FileSize(max_size=500 * 1024, message=_l("The logo must be at most 500 KB.")),

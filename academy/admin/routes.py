@@ -21,6 +21,7 @@ from ..extensions import db
 from ..learn.services import impact_of
 from ..library import library_cache
 from ..messages import message_for
+from ..programmes import services as programmes
 from ..settings import get_setting, self_registration_open, set_setting
 from ..web import allow_larger_bodies
 from .forms import ROLE_CHOICES, ConfirmForm, CourseUploadForm, CreateUserForm, SettingsForm
@@ -44,6 +45,7 @@ def users():
     form = CreateUserForm()
     if not current_user.is_admin:
         form.role.choices = [ROLE_CHOICES[0]]
+    _organisation_choices(form)
     new_password = None
     if form.validate_on_submit():
         try:
@@ -54,11 +56,18 @@ def users():
         except accounts.AccountError as exc:
             flash(message_for(exc), "error")
         else:
+            if form.organisation.data and form.organisation.data.isdigit():
+                programmes.set_organisation(user, int(form.organisation.data))
             db.session.commit()
             new_password = (user, temporary)
             form = CreateUserForm(formdata=None)
+            _organisation_choices(form)
     return render_template("admin/users.html", form=form, users=cohorts.learners_managed_by(current_user),
                            new_password=new_password, confirm=ConfirmForm())
+
+
+def _organisation_choices(form: CreateUserForm) -> None:
+    form.organisation.choices = [("", "—")] + [(str(o.id), o.name) for o in programmes.organisations()]
 
 
 @bp.post("/users/<int:user_id>/reset-password")
@@ -102,11 +111,17 @@ def settings():
                 return render_template("admin/settings.html", form=form, has_logo=False), 422
         set_setting("self_registration", "on" if form.self_registration.data else "off")
         set_setting("organisation", form.organisation.data.strip())
+        programmes.set_enabled_profile_fields(
+            name for name, asked in (("gender", form.ask_gender.data), ("job_role", form.ask_job_role.data),
+                                     ("age_band", form.ask_age_band.data)) if asked)
         db.session.commit()
         flash(_("Saved."), "info")
         return redirect(url_for("admin.settings"))
     form.self_registration.data = self_registration_open(current_app.config["SELF_REGISTRATION"])
     form.organisation.data = get_setting("organisation", "")
+    asked = programmes.enabled_profile_fields()
+    form.ask_gender.data, form.ask_job_role.data, form.ask_age_band.data = (
+        "gender" in asked, "job_role" in asked, "age_band" in asked)
     has_logo = organisation_logo(current_app.config["DATA_DIR"]) is not None
     return render_template("admin/settings.html", form=form, has_logo=has_logo)
 

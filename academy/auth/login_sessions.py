@@ -1,8 +1,8 @@
 """Sign-ins kept on the server. Each sign-in (on one phone or computer) is a
 row in ``login_sessions``; the session cookie carries only its random id.
 A cookie is accepted while its row has not ended, for at most the absolute
-lifetime, and for tutors and admins only until they have been idle for the
-staff idle time. Signing out ends the row, so a copy of the cookie taken
+lifetime, and for staff (tutors, admins, programme officers) only until
+they have been idle for the staff idle time. Signing out ends the row, so a copy of the cookie taken
 before is useless afterwards; a new or reset password ends the account's
 other rows.
 
@@ -49,7 +49,7 @@ def find(session_id: str, lifetime: timedelta, staff_idle: timedelta,
     if found is None:
         return None
     user, row = found
-    if now - row.created_dt > lifetime or (user.is_tutor and now - row.last_seen_dt > staff_idle):
+    if now - row.created_dt > lifetime or (user.signs_out_when_idle and now - row.last_seen_dt > staff_idle):
         return None
     user.login_session_id = row.id
     return user, row

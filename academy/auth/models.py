@@ -11,7 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from ..timeutil import utcnow
 
-ROLES = ("learner", "tutor", "admin")
+# officer: a programme officer, who reads the impact reports and nothing else.
+ROLES = ("learner", "tutor", "admin", "officer")
 
 
 class User(UserMixin, db.Model):
@@ -48,6 +49,15 @@ class User(UserMixin, db.Model):
     @property
     def is_tutor(self) -> bool:
         return self.role in ("tutor", "admin")
+
+    @property
+    def can_see_reports(self) -> bool:
+        return self.role in ("admin", "officer")
+
+    @property
+    def signs_out_when_idle(self) -> bool:
+        """Staff, who see other people's records: the idle timeout applies."""
+        return self.is_tutor or self.can_see_reports
 
 
 class LoginSession(db.Model):

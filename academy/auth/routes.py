@@ -12,6 +12,7 @@ from ..data_export import export_user_data
 from ..extensions import db, login_manager
 from ..library import get_library
 from ..messages import message_for
+from ..programmes.services import adopt_cohort_organisation
 from ..settings import self_registration_open
 from ..timeutil import utcnow
 from ..web import safe_next
@@ -133,6 +134,7 @@ def register():
             return render_template("auth/register.html", form=form), 422
         if cohort is not None:  # join the class (a new account is in no other cohort)
             cohorts.join_cohort(user, cohort, course)
+            adopt_cohort_organisation(user, cohort)  # programmes: the class's enterprise
         login_sessions.start(user)
         db.session.commit()  # the account, its cohort place and its sign-in: one step, one transaction
         _sign_in(user)

@@ -11,11 +11,13 @@ from sqlalchemy import select
 from ..access import admin_required
 from ..auth.models import User
 from ..content import content_language
+from ..domain import format_code
 from ..extensions import db
 from ..library import get_library
 from ..messages import message_for
 from ..ratelimit import RateLimiter
 from ..settings import organisation_name
+from ..sync.verify import verify_on_hub
 from ..web import public_base_url
 from . import services
 from .forms import RevokeForm
@@ -111,6 +113,8 @@ def verify(code: str):
         return response
     certificate = services.find_by_code(code)
     payload = request.args.get("p")
+    if certificate is None and current_app.config.get("ROLE") == "hub":
+        return _verify_on_hub(code, payload)
     payload_result = None
     if payload:
         try:
@@ -168,3 +172,18 @@ def reissue(certificate_id: str):
     db.session.commit()
     flash(_("Certificate %(old)s is replaced by %(new)s.", old=certificate.display_code, new=new.display_code), "info")
     return redirect(url_for("certificates.admin_list"))
+
+
+def _verify_on_hub(code: str, payload: str | None):
+    """sync: on a hub, a certificate any registered box issued."""
+    verification = verify_on_hub(code, payload)
+    library, language = get_library(), str(get_locale())
+    titles = {}
+    for found in verification.found:
+        course_id = found.certificate.course_id
+        course = library.get_path(course_id[len("path:"):]) if course_id.startswith("path:") else library.get(course_id)
+        titles[found.certificate.id] = course.text(content_language(course, language)).title if course \
+            else course_id.removeprefix("path:")
+    status = 404 if verification.status in ("not-found", "unknown-key", "invalid") else 200
+    return render_template("sync/verify.html", verification=verification, code=code, titles=titles,
+                           format_code=format_code), status

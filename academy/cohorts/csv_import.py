@@ -1,9 +1,11 @@
 """Creating accounts for a whole class from a CSV file.
 
 The file has a header line naming its columns: ``display_name`` (required),
-``username`` and ``language`` (optional). It may be UTF-8 with or without a
-byte order mark (Excel's "CSV UTF-8"), or UTF-16 with a byte order mark
-(Excel's "Unicode text"); commas, semicolons or tabs separate the values.
+``username``, ``language`` and ``organisation`` (optional; the name of an
+organisation the admin added, found by the lookup the caller passes). It
+may be UTF-8 with or without a byte order mark (Excel's "CSV UTF-8"), or
+UTF-16 with a byte order mark (Excel's "Unicode text"); commas, semicolons
+or tabs separate the values.
 
 Everything is checked before anything is created: :func:`read_class_list`
 returns the learners to create or raises :class:`ClassListError` with every
@@ -19,6 +21,7 @@ import io
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
@@ -39,7 +42,8 @@ from ..i18n import LANGUAGES
 from ..timeutil import utcnow
 from .services import CohortError, new_member_rows
 
-COLUMNS = ("display_name", "username", "language")
+COLUMNS = ("display_name", "username", "language", "organisation")
+COLUMN_ALIASES = {"organization": "organisation"}
 MAX_LEARNERS = 300  # each account costs a deliberately slow password hash (about 0.1 s)
 MAX_NAME_LENGTH = 200
 
@@ -73,6 +77,7 @@ class NewLearner:
     username: str
     language: str
     username_generated: bool = False
+    organisation_id: int | None = None  # None: the cohort's
     first_password: str = ""  # set by give_first_passwords
     password_hash: str = ""
 
@@ -119,8 +124,12 @@ def language_code(value: str, default: str) -> str | None:
     return LANGUAGE_NAMES.get(folded)
 
 
-def read_class_list(data: bytes, default_language: str) -> list[NewLearner]:
-    """Check a whole class list; the learners to create, with a username each."""
+def read_class_list(data: bytes, default_language: str,
+                    organisation_id_for: Callable[[str], int | None] | None = None) -> list[NewLearner]:
+    """Check a whole class list; the learners to create, with a username each.
+    ``organisation_id_for``: an organisation's id from its name (None: no
+    such organisation); without it, any name in the organisation column is
+    unknown."""
     text = decode(data)
     if not text.strip():
         raise ClassListError([Problem(1, "empty-file")])
@@ -129,6 +138,7 @@ def read_class_list(data: bytes, default_language: str) -> list[NewLearner]:
     problems: list[Problem] = []
     try:
         header = [unicodedata.normalize("NFKC", name).strip().casefold().replace(" ", "_") for name in next(reader)]
+        header = [COLUMN_ALIASES.get(name, name) for name in header]
     except csv.Error as exc:
         raise ClassListError([Problem(1, "bad-csv", {"reason": str(exc)})]) from None
     for name in header:
@@ -170,6 +180,10 @@ def read_class_list(data: bytes, default_language: str) -> list[NewLearner]:
         name = clean_display_name(row.get("display_name", ""))
         language = language_code(row.get("language", ""), default_language)
         username = normalise_username(row.get("username", ""))
+        organisation_name = row.get("organisation", "")
+        organisation_id = organisation_id_for(organisation_name) if organisation_name and organisation_id_for else None
+        if organisation_name and organisation_id is None:
+            problems.append(Problem(line, "unknown-organisation", {"organisation": organisation_name}))
         if not name:
             problems.append(Problem(line, "no-name"))
         elif len(name) > MAX_NAME_LENGTH:
@@ -183,7 +197,7 @@ def read_class_list(data: bytes, default_language: str) -> list[NewLearner]:
                 problems.append(Problem(line, "username-twice", {"username": username, "other": seen[username]}))
             else:
                 seen[username] = line
-        checked.append((line, name, username, language))
+        checked.append((line, name, username, language, organisation_id))
 
     if seen:
         taken = set(db.session.scalars(select(User.username).where(User.username.in_(list(seen)))))
@@ -194,12 +208,12 @@ def read_class_list(data: bytes, default_language: str) -> list[NewLearner]:
 
     reserved = set(seen)
     learners = []
-    for line, name, username, language in checked:
+    for line, name, username, language, organisation_id in checked:
         generated = not username
         if generated:
             username = _free_username(name, reserved)
         reserved.add(username)
-        learners.append(NewLearner(line, name, username, language, generated))
+        learners.append(NewLearner(line, name, username, language, generated, organisation_id))
     return learners
 
 

@@ -39,6 +39,8 @@ class CohortForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=100, message=_l("Please enter a number from 0 to 100."))],
     )
     join_code_expires_on = DateField(_l("The join code works until (optional)"), validators=[Optional()])
+    # programmes: the enterprise of the class; choices filled in by the view.
+    organisation = SelectField(_l("Organisation (optional)"), validators=[Optional()], default="")
 
     def validate_ends_on(self, field):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:

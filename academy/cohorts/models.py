@@ -57,6 +57,8 @@ class Cohort(db.Model):
     # Completion in this cohort needs this share of the in-person sessions held.
     min_attendance_percent: Mapped[int | None] = mapped_column()
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+    # programmes: the enterprise the class belongs to (academy/programmes).
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
 
     tutors = relationship("User", secondary=cohort_tutors, order_by="User.display_name", passive_deletes=True)
     openings = relationship("ModuleOpening", back_populates="cohort", cascade="all, delete-orphan",

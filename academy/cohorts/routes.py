@@ -34,6 +34,7 @@ from ..i18n import language
 from ..library import get_library
 from ..messages import import_message, message_for
 from ..pdf import qr_svg
+from ..programmes import services as programmes
 from ..settings import self_registration_open
 from ..web import public_base_url
 from . import attendance as attendance_records
@@ -129,6 +130,12 @@ def _fill_cohort_form(form: CohortForm, editing: bool) -> None:
             SelectChoice(path.key, _("Learning path: %(title)s", title=path.text(content_language(path, ui)).title))
             for path in sorted(library.paths.values(), key=lambda p: p.text(content_language(p, ui)).title.casefold())]
     form.tutors.choices = [SelectChoice(t.id, t.display_name) for t in services.tutor_choices()]
+    form.organisation.choices = [SelectChoice("", "—")] + [SelectChoice(str(o.id), o.name) for o in programmes.organisations()]
+
+
+def _chosen_organisation(form: CohortForm) -> int | None:
+    value = form.organisation.data
+    return int(value) if value and value.isdigit() else None
 
 
 def _chosen_tutors(form: CohortForm):
@@ -181,7 +188,7 @@ def new():
                 cohort = services.create_cohort(
                     course, form.name.data, form.language.data, form.starts_on.data, form.ends_on.data,
                     _chosen_tutors(form), form.pacing.data, form.min_attendance_percent.data,
-                    form.join_code_expires_on.data)
+                    form.join_code_expires_on.data, organisation_id=_chosen_organisation(form))
             except services.CohortError as exc:
                 flash(message_for(exc), "error")
             else:
@@ -200,15 +207,18 @@ def edit(cohort_id: int):
     _fill_cohort_form(form, editing=True)
     if request.method == "GET":
         form.tutors.data = [t.id for t in cohort.tutors]
+        form.organisation.data = str(cohort.organisation_id or "")
     if form.validate_on_submit():
         try:
             services.update_cohort(
                 cohort, get_library().get(cohort.course_id), form.name.data, form.language.data,
                 form.starts_on.data, form.ends_on.data, _chosen_tutors(form), form.pacing.data,
-                form.min_attendance_percent.data, form.join_code_expires_on.data)
+                form.min_attendance_percent.data, form.join_code_expires_on.data,
+                organisation_id=_chosen_organisation(form))
         except services.CohortError as exc:
             flash(message_for(exc), "error")
         else:
+            programmes.adopt_for_members(cohort)  # members without an organisation get the cohort's
             _issue_held(cohort)
             db.session.commit()
             flash(_("Saved."), "info")
@@ -290,12 +300,16 @@ def import_learners(cohort_id: int):
     problems = []
     if form.validate_on_submit():
         try:
-            learners = read_class_list(form.file.data.read(), cohort.language)
+            learners = read_class_list(form.file.data.read(), cohort.language, programmes.organisation_finder())
             # End the request's transaction (and its write lock) while the
             # passwords are hashed: learners' answers keep landing meanwhile.
             db.session.commit()
             learners = give_first_passwords(learners)
             created = import_class(cohort, course, learners, created_by=current_user._get_current_object())
+            # programmes: each learner's organisation, else the cohort's.
+            programmes.set_organisations({user.id: item.organisation_id or cohort.organisation_id
+                                          for item, (user, _password) in zip(learners, created)
+                                          if item.organisation_id or cohort.organisation_id})
             db.session.commit()
         except ClassListError as exc:
             problems = [import_message(p) for p in exc.problems]
@@ -479,6 +493,7 @@ def join():
             try:
                 cohort = services.cohort_for_code(form.code.data)
                 services.join_cohort(current_user, cohort, services.cohort_target(cohort, get_library()))
+                programmes.adopt_cohort_organisation(current_user, cohort)
             except services.CohortError as exc:
                 form.code.errors.append(message_for(exc))
             else:

@@ -186,7 +186,7 @@ def default_openings(course: Course, starts_on: date, ends_on: date) -> dict[str
 
 def create_cohort(course: Course, name: str, language: str, starts_on: date, ends_on: date, tutors,
                   pacing: str = "open", min_attendance_percent: int | None = None,
-                  join_code_expires_on: date | None = None, now=None) -> Cohort:
+                  join_code_expires_on: date | None = None, now=None, *, organisation_id: int | None = None) -> Cohort:
     """A new cohort with a fresh join code. With scheduled pacing the modules
     get evenly spread opening dates, which the tutor can then change."""
     _check_cohort_fields(name, language, starts_on, ends_on, pacing, tutors, min_attendance_percent)
@@ -196,6 +196,7 @@ def create_cohort(course: Course, name: str, language: str, starts_on: date, end
         course_id=course.id, name=name.strip()[:200], language=language, starts_on=starts_on, ends_on=ends_on,
         pacing=pacing, join_code=_unused_join_code(), join_code_expires_on=join_code_expires_on,
         min_attendance_percent=min_attendance_percent, created_dt=now or utcnow(), tutors=list(tutors),
+        organisation_id=organisation_id,
     )
     db.session.add(cohort)
     if pacing == "scheduled":
@@ -204,9 +205,14 @@ def create_cohort(course: Course, name: str, language: str, starts_on: date, end
     return cohort
 
 
+_KEEP = object()
+
+
 def update_cohort(cohort: Cohort, course: Course | None, name: str, language: str, starts_on: date, ends_on: date,
-                  tutors, pacing: str, min_attendance_percent: int | None, join_code_expires_on: date | None) -> None:
-    """Change a cohort's settings (its course stays the same)."""
+                  tutors, pacing: str, min_attendance_percent: int | None, join_code_expires_on: date | None,
+                  *, organisation_id=_KEEP) -> None:
+    """Change a cohort's settings (its course stays the same; its
+    organisation too unless ``organisation_id`` is given)."""
     _check_cohort_fields(name, language, starts_on, ends_on, pacing, tutors, min_attendance_percent)
     if cohort.path_id is not None and pacing == "scheduled":
         raise CohortError("path-pacing")
@@ -215,6 +221,8 @@ def update_cohort(cohort: Cohort, course: Course | None, name: str, language: st
     cohort.tutors = list(tutors)
     cohort.min_attendance_percent = min_attendance_percent
     cohort.join_code_expires_on = join_code_expires_on
+    if organisation_id is not _KEEP:
+        cohort.organisation_id = organisation_id
     if pacing == "scheduled" and course is not None and not cohort.openings:
         _fill_missing_openings(cohort, course)
     db.session.flush()

@@ -11,11 +11,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..auth.services import issue_setup_token
-from ..config import course_upload_limit, upload_request_limit
+from ..config import course_upload_limit, sync_bundle_limit, upload_request_limit
 from ..extensions import db
 from ..ops.backups import DailyBackups, sqlite_path
 from ..ops.running import SHARED_LOCKS, ServeLock
 from ..setup import upgrade_database
+from ..sync.identity import box_key, display_fingerprint, fingerprint
 from .database import ensure_schema
 from .https import https_options, serve_https, wants_https
 
@@ -43,16 +44,17 @@ def _interface_addresses() -> set[str]:
 
 def largest_request_body(config) -> int:
     """Bytes: the largest body any route accepts (Flask refuses more per route)."""
-    return int(max(config["MAX_CONTENT_LENGTH"], course_upload_limit(config), upload_request_limit(config)))
+    return int(max(config["MAX_CONTENT_LENGTH"], course_upload_limit(config), upload_request_limit(config),
+                   sync_bundle_limit(config)))
 
 
 def server_options(config, threads: int) -> dict:
     """waitress settings for a LAN of phones (docs/operations.md says why).
 
     - A request body larger than the app accepts anywhere (the admin's
-      course upload is the largest) is refused from its headers, before a
-      byte of it is stored (waitress would otherwise buffer a half-sent
-      900 MB body to disk).
+      course upload, or on a hub the boxes' bundles) is refused from its
+      headers, before a byte of it is stored (waitress would otherwise
+      buffer a half-sent 900 MB body to disk).
     - A class of 50 phones keeps about 6 connections each: 500 connections,
       watched with poll() (select() stops at 1,024 descriptors).
     - A connection that sends nothing for 30 s is closed, checked every 10 s,
@@ -110,6 +112,9 @@ def serve_command(host: str, port: int, threads: int, no_migrate: bool, **https)
     click.echo(f"Courses: {len(library.courses)} served from {app.config['COURSES_DIR']}"
                + (f"; refused (see the log or 'academy check'): {', '.join(library.refused)}" if library.refused else ""))
     click.echo(f"Data: {app.config['DATA_DIR']}")
+    # The box's identity (docs/sync.md): its key signs certificates and bundles.
+    identity = fingerprint(box_key(app.config["DATA_DIR"]))
+    click.echo(f"{'Hub' if app.config.get('ROLE') == 'hub' else 'Box'} fingerprint: {display_fingerprint(identity)}")
     shown_host = "localhost" if host in ("0.0.0.0", "::") else f"[{host}]" if ":" in host else host
     addresses = [f"http://{shown_host}:{port}/"]
     if host in ("0.0.0.0", "::"):

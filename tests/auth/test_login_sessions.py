@@ -95,6 +95,15 @@ def test_a_tutor_idle_for_the_staff_idle_time_is_signed_out(app, client, make_us
     assert client.get("/my").status_code == 302
 
 
+def test_a_programme_officer_idle_for_the_staff_idle_time_is_signed_out(app, client, make_user, login):
+    """An officer reads every organisation's report: a sign-in left open on
+    an office computer ends like staff's."""
+    officer = make_user("huong", role="officer")
+    login(client, officer)
+    age(officer, hours=app.config["STAFF_IDLE_HOURS"], minutes=1)
+    assert client.get("/reports").status_code == 302
+
+
 def test_a_tutor_who_keeps_working_stays_signed_in(app, client, make_user, login):
     tutor = make_user("hieu", role="tutor")
     login(client, tutor)

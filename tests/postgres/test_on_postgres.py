@@ -168,3 +168,49 @@ def test_the_setup_link_posted_at_once_makes_one_admin_on_postgresql(pg_apps):
     assert sorted(statuses) == [302] + [404] * 9
     with first.app_context():
         assert db.session.scalar(select(func.count(User.id)).filter_by(role="admin")) == 1
+
+
+def test_a_learners_profile_saved_from_several_tabs_at_once_is_one_row_on_postgresql(pg_apps):
+    from helpers import in_parallel
+
+    from academy.auth.services import create_user
+    from academy.programmes import services as programmes
+    from academy.programmes.models import LearnerProfile
+
+    first, second = pg_apps
+    with first.app_context():
+        programmes.set_enabled_profile_fields(["gender", "job_role"])
+        learner = create_user("pg-profile", "a long password", "Trần Thị Lan", language="vi")
+        db.session.commit()
+        learner_id = learner.id
+    tabs = [(first, second)[i % 2].test_client() for i in range(6)]
+    for tab in tabs:
+        assert tab.post("/login", data={"username": "pg-profile", "password": "a long password"}).status_code == 302
+    csrf = [tab.csrf_token() for tab in tabs]
+    statuses = in_parallel(6, lambda i: tabs[i].post("/account/profile", csrf=False, data={
+        "gender": "woman", "job_role": "worker", "csrf_token": csrf[i]}).status_code)
+    assert statuses == [302] * 6
+    with first.app_context():
+        profile = db.session.get(LearnerProfile, learner_id)
+        assert (profile.gender, profile.job_role) == ("woman", "worker")
+
+
+def test_an_organisation_added_twice_at_once_is_added_once_on_postgresql(pg_apps):
+    from helpers import in_parallel
+
+    from academy.auth.services import create_user
+    from academy.programmes.models import Organisation
+
+    first, second = pg_apps
+    with first.app_context():
+        create_user("pg-orgadmin", "a long password", "Admin", role="admin")
+        db.session.commit()
+    browsers = [(first, second)[i % 2].test_client() for i in range(4)]
+    for browser in browsers:
+        assert browser.post("/login", data={"username": "pg-orgadmin", "password": "a long password"}).status_code == 302
+    csrf = [browser.csrf_token() for browser in browsers]
+    statuses = in_parallel(4, lambda i: browsers[i].post("/admin/organisations", csrf=False, data={
+        "name": "Hải Phòng Footwear", "country": "VN", "sector": "apparel", "parent": "", "csrf_token": csrf[i]}).status_code)
+    assert sorted(statuses) == [302] + [422] * 3
+    with first.app_context():
+        assert db.session.scalar(select(func.count(Organisation.id)).filter_by(name="Hải Phòng Footwear")) == 1
