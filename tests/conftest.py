@@ -34,6 +34,17 @@ def migrated_db(tmp_path_factory):
     return data_dir / "academy.sqlite3"
 
 
+@pytest.fixture(scope="session")
+def shipped_library():
+    """The shipped courses, parsed once for the session (see helpers.FixedLibrary)."""
+    from academy.content import load_library
+    from academy.i18n import LANGUAGES
+    from academy.paths import resource
+
+    courses = resource("courses").resolve()
+    return load_library(courses, tuple(LANGUAGES), root=courses.parent)
+
+
 @pytest.fixture
 def app_config():
     """Per-test overrides; a test module can override this fixture."""

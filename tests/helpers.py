@@ -18,6 +18,18 @@ from academy.learn import assignments
 from academy.learn import services as learning
 
 
+class FixedLibrary:
+    """The shipped courses, read once for the whole session (reading them
+    takes most of a test's setup time); the parsed library is immutable.
+    Stands in for the app's reloading library: ``get()`` returns it."""
+
+    def __init__(self, library):
+        self.library = library
+
+    def get(self):
+        return self.library
+
+
 def shipped_courses() -> list[str]:
     """The ids of the sample courses in the checkout's courses/ folder."""
     courses = Path(__file__).resolve().parent.parent / "courses"

@@ -6,7 +6,7 @@ import secrets
 from datetime import date, timedelta
 
 import pytest
-from helpers import answers_for
+from helpers import FixedLibrary, answers_for
 from werkzeug.security import generate_password_hash
 
 from academy.auth.models import User
@@ -19,25 +19,6 @@ from academy.learn.models import Enrollment
 _CHEAP_HASH = generate_password_hash("not used", method="pbkdf2:sha256:1000")
 
 
-class FixedLibrary:
-    """The shipped courses, read once for the whole session (reading them
-    takes most of a test's setup time); the parsed library is immutable."""
-
-    def __init__(self, library):
-        self.library = library
-
-    def get(self):
-        return self.library
-
-
-@pytest.fixture(scope="session")
-def shipped_library():
-    from academy.content import load_library
-    from academy.i18n import LANGUAGES
-    from academy.paths import resource
-
-    courses = resource("courses").resolve()
-    return load_library(courses, tuple(LANGUAGES), root=courses.parent)
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from helpers import FixedLibrary
 from werkzeug.security import generate_password_hash
 
 from academy.auth.models import User
@@ -19,22 +20,6 @@ from academy.programmes import services as programmes
 _CHEAP_HASH = generate_password_hash("not used", method="pbkdf2:sha256:1000")
 
 
-class FixedLibrary:
-    def __init__(self, library):
-        self.library = library
-
-    def get(self):
-        return self.library
-
-
-@pytest.fixture(scope="session")
-def shipped_library():
-    from academy.content import load_library
-    from academy.i18n import LANGUAGES
-    from academy.paths import resource
-
-    courses = resource("courses").resolve()
-    return load_library(courses, tuple(LANGUAGES), root=courses.parent)
 
 
 @pytest.fixture(autouse=True)

@@ -7,28 +7,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from helpers import CsrfClient
+from helpers import CsrfClient, FixedLibrary
 
 from academy import create_app
 from academy.extensions import db
 
 
-class FixedLibrary:
-    def __init__(self, library):
-        self.library = library
-
-    def get(self):
-        return self.library
-
-
-@pytest.fixture(scope="session")
-def shipped_library():
-    from academy.content import load_library
-    from academy.i18n import LANGUAGES
-    from academy.paths import resource
-
-    courses = resource("courses").resolve()
-    return load_library(courses, tuple(LANGUAGES), root=courses.parent)
 
 
 @pytest.fixture
