@@ -102,6 +102,36 @@ def test_the_content_page_is_for_admins(app, login, world, who, status):
     assert as_(app, login, world, who).get("/admin/content").status_code == status
 
 
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 302), ("owner", 404), ("tutor", 404), ("admin", 200)])
+@pytest.mark.parametrize("path", ["/admin/organisations", "/admin/organisations/{organisation}/edit"])
+def test_organisations_are_for_admins(app, login, world, who, status, path):
+    from academy.extensions import db
+    from academy.programmes import services as programmes
+
+    organisation = programmes.create_organisation("Saigon Garments", "VN", "apparel", None)
+    db.session.commit()
+    assert as_(app, login, world, who).get(path.format(organisation=organisation.id)).status_code == status
+
+
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 302), ("owner", 404), ("tutor", 404)])
+def test_only_an_admin_adds_or_deletes_an_organisation(app, login, world, who, status):
+    from academy.extensions import db
+    from academy.programmes import services as programmes
+
+    organisation = programmes.create_organisation("Saigon Garments", "VN", "apparel", None)
+    db.session.commit()
+    client = as_(app, login, world, who)
+    assert client.post("/admin/organisations", data={"name": "Hanoi Shoes", "country": "VN"}).status_code == status
+    assert client.post(f"/admin/organisations/{organisation.id}/delete").status_code == status
+    db.session.expire_all()
+    assert [o.name for o in programmes.organisations()] == ["Saigon Garments"]
+
+
+def test_anonymous_visitors_cannot_save_a_profile(app, login, world):
+    response = as_(app, login, world, "anonymous").post("/account/profile", data={"gender": "woman"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
 @pytest.mark.parametrize("action", ["upload", "rollback"])
 @pytest.mark.parametrize(("who", "status"), [("anonymous", 302), ("owner", 404), ("tutor", 404)])
 def test_only_an_admin_installs_or_rolls_back_courses(app, login, world, who, status, action):
