@@ -247,9 +247,18 @@ def _view_for_request():
     return form, view
 
 
-def _export_name(view, suffix: str) -> str:
+def _exported_view():
+    """The report the query string asks for; a bad period is a 400 for a download."""
+    _form, view = _view_for_request()
+    if view is None:
+        abort(400)
+    return view
+
+
+def _download(view, data, mimetype: str, suffix: str, disposition: str = "attachment") -> Response:
     filters = view.report.filters
-    return f"impact-report-{filters.start.isoformat()}-{filters.end.isoformat()}.{suffix}"
+    name = f"impact-report-{filters.start.isoformat()}-{filters.end.isoformat()}.{suffix}"
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'{disposition}; filename="{name}"'})
 
 
 @bp.get("/reports")
@@ -263,32 +272,23 @@ def report():
 @bp.get("/reports/report.csv")
 @reports_required
 def report_as_csv():
-    _form, view = _view_for_request()
-    if view is None:
-        abort(400)
-    return Response(report_csv(view), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{_export_name(view, "csv")}"'})
+    view = _exported_view()
+    return _download(view, report_csv(view), "text/csv", "csv")
 
 
 @bp.get("/reports/report.xlsx")
 @reports_required
 def report_as_xlsx():
-    _form, view = _view_for_request()
-    if view is None:
-        abort(400)
+    view = _exported_view()
     data = report_xlsx(view, _("Impact report"), language(str(get_locale())).direction)
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{_export_name(view, "xlsx")}"'})
+    return _download(view, data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
 
 
 @bp.get("/reports/report.pdf")
 @reports_required
 def report_as_pdf():
-    _form, view = _view_for_request()
-    if view is None:
-        abort(400)
+    view = _exported_view()
     ui = language(str(get_locale()))
     html = render_template("programmes/report_pdf.html", view=view, words=all_measure_words(),
                            html_lang=ui.html_lang, direction=ui.direction)
-    return Response(report_pdf(html, _("Impact report")), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{_export_name(view, "pdf")}"'})
+    return _download(view, report_pdf(html, _("Impact report")), "application/pdf", "pdf", disposition="inline")
