@@ -228,13 +228,19 @@ def mark_done(user, course: Course, lesson: Lesson, now=None) -> LessonProgress:
     if lesson.assignments:  # complete when its assignments are done (learn/assignments.py)
         raise LearningError("assignment-lesson")
     row = _progress_row(user, course.id, lesson.key, now)
+    _record_complete(user, course, enrollment, row, now)
+    return row
+
+
+def _record_complete(user, course: Course, enrollment: Enrollment, row: LessonProgress, now) -> None:
+    """Mark a lesson's progress row complete (the first time counts), then
+    the course if that was its last lesson."""
     if row.completed_dt is None:
         row.completed_dt = now
     enrollment.last_activity_dt = now
     db.session.flush()
     _update_course_completion(user, course, enrollment, now)
     db.session.flush()
-    return row
 
 
 # -- attempts -------------------------------------------------------------------
@@ -449,11 +455,7 @@ def complete_lesson_if_done(user, course: Course, lesson: Lesson, now=None) -> b
         return True
     if not lesson_requirements_met(user, course, lesson):
         return False
-    row.completed_dt = now
-    enrollment.last_activity_dt = now
-    db.session.flush()
-    _update_course_completion(user, course, enrollment, now)
-    db.session.flush()
+    _record_complete(user, course, enrollment, row, now)
     return True
 
 
