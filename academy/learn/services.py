@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select, union
+from sqlalchemy import and_, bindparam, func, select, union
 from sqlalchemy.exc import IntegrityError
 
 from ..content import QUESTION_TYPES, AnswerError, Course, Lesson, LessonText
@@ -30,8 +30,25 @@ class LearningError(DomainError):
 
 # -- enrolment ------------------------------------------------------------------
 
+# Statements that every lesson page and "My learning" run, built once (a
+# statement built per call costs about as much again as running it).
+_ENROLLMENT = select(Enrollment).where(Enrollment.user_id == bindparam("user_id"),
+                                       Enrollment.course_id == bindparam("course_id"))
+_ENROLLMENTS = (select(Enrollment).where(Enrollment.user_id == bindparam("user_id"))
+                .order_by(Enrollment.last_activity_dt.desc().nullslast(), Enrollment.enrolled_dt.desc()))
+_PROGRESS_ROWS = select(LessonProgress).where(LessonProgress.user_id == bindparam("user_id"),
+                                              LessonProgress.course_id == bindparam("course_id"))
+_ENROLLMENT_AND_PROGRESS = (
+    select(Enrollment, LessonProgress)
+    .outerjoin(LessonProgress, and_(LessonProgress.user_id == Enrollment.user_id,
+                                    LessonProgress.course_id == Enrollment.course_id,
+                                    LessonProgress.lesson_key == bindparam("lesson_key")))
+    .where(Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id"))
+)
+
+
 def enrollment_for(user, course_id: str) -> Enrollment | None:
-    return db.session.scalar(select(Enrollment).filter_by(user_id=user.id, course_id=course_id))
+    return db.session.scalar(_ENROLLMENT, {"user_id": user.id, "course_id": course_id})
 
 
 def enrolled_course_ids(user) -> set[str]:
@@ -55,7 +72,7 @@ def enroll(user, course: Course, now=None) -> Enrollment:
 # -- progress -------------------------------------------------------------------
 
 def _progress_rows(user, course_id: str) -> dict[str, LessonProgress]:
-    rows = db.session.scalars(select(LessonProgress).filter_by(user_id=user.id, course_id=course_id))
+    rows = db.session.scalars(_PROGRESS_ROWS, {"user_id": user.id, "course_id": course_id})
     return {row.lesson_key: row for row in rows}
 
 
@@ -143,9 +160,7 @@ def course_progress(user, course: Course) -> CourseProgress:
 
 
 def _enrollments(user) -> list[Enrollment]:
-    return list(db.session.scalars(
-        select(Enrollment).filter_by(user_id=user.id).order_by(Enrollment.last_activity_dt.desc().nullslast(), Enrollment.enrolled_dt.desc())
-    ))
+    return list(db.session.scalars(_ENROLLMENTS, {"user_id": user.id}))
 
 
 def my_learning(user, library) -> list[CourseProgress]:
@@ -186,12 +201,10 @@ class LessonState:
 
 
 def lesson_state(user, course: Course, lesson: Lesson) -> LessonState:
-    """What a learner has done in a lesson: read only, for showing a page."""
-    enrollment = enrollment_for(user, course.id)
-    progress = None
-    if enrollment is not None:
-        progress = db.session.scalar(
-            select(LessonProgress).filter_by(user_id=user.id, course_id=course.id, lesson_key=lesson.key))
+    """What a learner has done in a lesson: read only, for showing a page. One query."""
+    found = db.session.execute(_ENROLLMENT_AND_PROGRESS,
+                               {"user_id": user.id, "course_id": course.id, "lesson_key": lesson.key}).first()
+    enrollment, progress = found if found is not None else (None, None)
     used = progress.attempt_count if progress else 0
     left = None if lesson.max_attempts is None else max(lesson.max_attempts - used, 0)
     return LessonState(enrollment, progress, lesson_status(lesson, progress), used, left)
