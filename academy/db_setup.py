@@ -39,12 +39,15 @@ def _sqlite_begin(connection):
     # starts. A transaction that read first and writes later cannot wait
     # for the lock in WAL mode once another writer committed meanwhile: it
     # fails at once with "database is locked" (what made parallel quiz
-    # submits answer 500). Pages that only read start a deferred one and
-    # never wait for a writer.
-    if has_request_context() and request.method not in READ_ONLY_METHODS:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
+    # submits answer 500). Pages that only read (GET) open no transaction:
+    # each SELECT reads on its own (in WAL mode it never waits for a writer),
+    # and the request saves a BEGIN and a ROLLBACK, four round trips into
+    # SQLite that each let another thread take the GIL. What a GET writes
+    # (the sign-in's last-seen time) is committed by that statement alone.
+    if not has_request_context():
         connection.exec_driver_sql("BEGIN")
+    elif request.method not in READ_ONLY_METHODS:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_private_file(path: str | os.PathLike) -> None:
