@@ -74,28 +74,33 @@ def request_translations():
     return cached[1]
 
 
-# The template functions _(), gettext() and ngettext(), as Jinja's i18n
-# extension makes them ("newstyle": the string is always %-formatted and
-# autoescaped) but with one lookup of the catalog per request.
-@pass_eval_context
-def template_gettext(eval_ctx, string: str, **variables) -> str:
-    text = request_translations().ugettext(string)
-    if eval_ctx.autoescape:
-        text = Markup(text)
-    return text % variables
+def template_functions(catalog) -> dict:
+    """The template functions _(), gettext() and ngettext(), as Jinja's i18n
+    extension makes them ("newstyle": the string is always %-formatted and
+    autoescaped), reading the catalog ``catalog()`` returns."""
+    @pass_eval_context
+    def gettext(eval_ctx, string: str, **variables) -> str:
+        text = catalog().ugettext(string)
+        if eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
 
+    @pass_eval_context
+    def ngettext(eval_ctx, singular: str, plural: str, num: int, **variables) -> str:
+        variables.setdefault("num", num)
+        text = catalog().ungettext(singular, plural, num)
+        if eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
 
-@pass_eval_context
-def template_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables) -> str:
-    variables.setdefault("num", num)
-    text = request_translations().ungettext(singular, plural, num)
-    if eval_ctx.autoescape:
-        text = Markup(text)
-    return text % variables
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
 
 def init_app(app) -> None:
-    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
+    # Macros imported without the page's context look the catalog up per
+    # string (once per request); a page and what it includes get functions
+    # bound to its catalog when it is rendered (inject_languages).
+    app.jinja_env.globals.update(template_functions(request_translations))
     app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, format_decimal=format_decimal)
     app.jinja_env.filters["shuffle_stable"] = shuffle_stable
     app.jinja_env.globals["content_language"] = content_language
@@ -103,7 +108,8 @@ def init_app(app) -> None:
     @app.context_processor
     def inject_languages():
         code = str(get_locale() or DEFAULT_LANGUAGE)
-        return {"languages": LANGUAGES, "ui_language": language(code)}
+        catalog = request_translations()
+        return {"languages": LANGUAGES, "ui_language": language(code), **template_functions(lambda: catalog)}
 
     # The catalogs' language list is what the content pipeline accepts.
     app.config.setdefault("LANGUAGES", tuple(LANGUAGES))
