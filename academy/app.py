@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import db_setup, errors, i18n, library, models  # noqa: F401 - models: every table known to Alembic
+from . import db_setup, errors, fragments, i18n, library, models  # noqa: F401 - models: every table known to Alembic
 from .admin.routes import bp as admin_bp
 from .assignments.routes import bp as assignments_bp
 from .auth.routes import bp as auth_bp
@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
+    fragments.init_app(app)
     library.init_app(app)
     errors.init_app(app)
     logs.init_app(app)
