@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ..auth.models import User
 from ..content import Course, Lesson, normalise_text
@@ -298,13 +298,15 @@ class MyCohort:
         return next(((module, day) for module, day, is_open in self.openings if not is_open), None)
 
 
+_MEMBERSHIPS_OF = (select(CohortMember).where(CohortMember.user_id == bindparam("user_id"))  # "My learning": built once
+                   .order_by(CohortMember.joined_dt.desc()))
+
+
 def my_cohorts(user, library, today: date | None = None, local: datetime | None = None) -> list[MyCohort]:
     """A learner's cohorts with their schedule and the learner's own
     attendance; nobody else's."""
     today, local = today or local_today(), local or local_now()
-    memberships = list(db.session.scalars(
-        select(CohortMember).where(CohortMember.user_id == user.id).order_by(CohortMember.joined_dt.desc())
-    ))
+    memberships = list(db.session.scalars(_MEMBERSHIPS_OF, {"user_id": user.id}))
     result, seen = [], set()
     for member in memberships:
         if member.cohort_id in seen:  # a cohort on a path: a row per course, shown once

@@ -18,7 +18,7 @@ from ..content_updates import Changes
 from ..domain import DomainError
 from ..extensions import db
 from ..timeutil import utcnow
-from .models import Attempt, Enrollment, LessonProgress, Submission
+from .models import Attempt, Enrollment, LessonFeedback, LessonProgress, Submission
 
 NOT_STARTED, IN_PROGRESS, COMPLETE, FAILED = "not-started", "in-progress", "complete", "failed"
 
@@ -34,15 +34,24 @@ class LearningError(DomainError):
 # statement built per call costs about as much again as running it).
 _ENROLLMENT = select(Enrollment).where(Enrollment.user_id == bindparam("user_id"),
                                        Enrollment.course_id == bindparam("course_id"))
-_ENROLLMENTS = (select(Enrollment).where(Enrollment.user_id == bindparam("user_id"))
-                .order_by(Enrollment.last_activity_dt.desc().nullslast(), Enrollment.enrolled_dt.desc()))
+_ENROLLMENTS_WITH_PROGRESS = (  # each enrolment with each of its progress rows (or none), latest activity first
+    select(Enrollment, LessonProgress)
+    .outerjoin(LessonProgress, and_(LessonProgress.user_id == Enrollment.user_id,
+                                    LessonProgress.course_id == Enrollment.course_id))
+    .where(Enrollment.user_id == bindparam("user_id"))
+    .order_by(Enrollment.last_activity_dt.desc().nullslast(), Enrollment.enrolled_dt.desc(), Enrollment.id)
+)
 _PROGRESS_ROWS = select(LessonProgress).where(LessonProgress.user_id == bindparam("user_id"),
                                               LessonProgress.course_id == bindparam("course_id"))
-_ENROLLMENT_AND_PROGRESS = (
-    select(Enrollment, LessonProgress)
+_PROGRESS_ROW = _PROGRESS_ROWS.where(LessonProgress.lesson_key == bindparam("lesson_key"))
+_LESSON_STATE = (  # the enrolment, and the lesson's progress and feedback row if there are
+    select(Enrollment, LessonProgress, LessonFeedback)
     .outerjoin(LessonProgress, and_(LessonProgress.user_id == Enrollment.user_id,
                                     LessonProgress.course_id == Enrollment.course_id,
                                     LessonProgress.lesson_key == bindparam("lesson_key")))
+    .outerjoin(LessonFeedback, and_(LessonFeedback.user_id == Enrollment.user_id,
+                                    LessonFeedback.course_id == Enrollment.course_id,
+                                    LessonFeedback.lesson_key == bindparam("lesson_key")))
     .where(Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id"))
 )
 
@@ -80,7 +89,7 @@ def _progress_row(user, course_id: str, lesson_key: str, now) -> LessonProgress:
     """The learner's row for a lesson, created on first use. Two requests
     creating it at once (two tabs) meet the unique key: the loser reads the
     winner's row."""
-    row = db.session.scalar(select(LessonProgress).filter_by(user_id=user.id, course_id=course_id, lesson_key=lesson_key))
+    row = db.session.scalar(_PROGRESS_ROW, {"user_id": user.id, "course_id": course_id, "lesson_key": lesson_key})
     if row is not None:
         return row
     try:
@@ -88,7 +97,7 @@ def _progress_row(user, course_id: str, lesson_key: str, now) -> LessonProgress:
             row = LessonProgress(user_id=user.id, course_id=course_id, lesson_key=lesson_key, started_dt=now)
             db.session.add(row)
     except IntegrityError:
-        row = db.session.scalar(select(LessonProgress).filter_by(user_id=user.id, course_id=course_id, lesson_key=lesson_key))
+        row = db.session.scalar(_PROGRESS_ROW, {"user_id": user.id, "course_id": course_id, "lesson_key": lesson_key})
     return row
 
 
@@ -159,18 +168,27 @@ def course_progress(user, course: Course) -> CourseProgress:
     return CourseProgress(course, enrollment_for(user, course.id), _progress_rows(user, course.id))
 
 
-def _enrollments(user) -> list[Enrollment]:
-    return list(db.session.scalars(_ENROLLMENTS, {"user_id": user.id}))
+@dataclass
+class MyCourses:
+    progress: list[CourseProgress]  # most recent activity first
+    retired: list[Enrollment]  # in courses taken off the box: their records are kept
 
 
-def my_learning(user, library) -> list[CourseProgress]:
-    return [CourseProgress(library.get(e.course_id), e, _progress_rows(user, e.course_id))
-            for e in _enrollments(user) if library.get(e.course_id) is not None]
-
-
-def enrollments_no_longer_offered(user, library) -> list[Enrollment]:
-    """Enrolments in courses taken off the box: their records are kept."""
-    return [e for e in _enrollments(user) if library.get(e.course_id) is None]
+def my_courses(user, library) -> MyCourses:
+    """A learner's enrolments with their progress, for "My learning". One query."""
+    progress: dict[int, CourseProgress] = {}
+    retired: dict[int, Enrollment] = {}
+    for enrollment, row in db.session.execute(_ENROLLMENTS_WITH_PROGRESS, {"user_id": user.id}):
+        course = library.get(enrollment.course_id)
+        if course is None:
+            retired[enrollment.id] = enrollment
+            continue
+        item = progress.get(enrollment.id)
+        if item is None:
+            item = progress[enrollment.id] = CourseProgress(course, enrollment)
+        if row is not None:
+            item.rows[row.lesson_key] = row
+    return MyCourses(list(progress.values()), list(retired.values()))
 
 
 def _update_course_completion(user, course: Course, enrollment: Enrollment, now) -> None:
@@ -190,6 +208,7 @@ class LessonState:
     status: str
     attempts_used: int
     attempts_left: int | None  # None: unlimited
+    feedback: LessonFeedback | None = None  # the learner's rating and comment of the lesson
 
     @property
     def enrolled(self) -> bool:
@@ -201,13 +220,13 @@ class LessonState:
 
 
 def lesson_state(user, course: Course, lesson: Lesson) -> LessonState:
-    """What a learner has done in a lesson: read only, for showing a page. One query."""
-    found = db.session.execute(_ENROLLMENT_AND_PROGRESS,
-                               {"user_id": user.id, "course_id": course.id, "lesson_key": lesson.key}).first()
-    enrollment, progress = found if found is not None else (None, None)
+    """What a learner has done in a lesson, and said of it: read only, for
+    showing a page. One query."""
+    found = db.session.execute(_LESSON_STATE, {"user_id": user.id, "course_id": course.id, "lesson_key": lesson.key}).first()
+    enrollment, progress, feedback = found if found is not None else (None, None, None)
     used = progress.attempt_count if progress else 0
     left = None if lesson.max_attempts is None else max(lesson.max_attempts - used, 0)
-    return LessonState(enrollment, progress, lesson_status(lesson, progress), used, left)
+    return LessonState(enrollment, progress, lesson_status(lesson, progress), used, left, feedback)
 
 
 def needs_visit_record(state: LessonState, lesson: Lesson) -> bool:
@@ -313,6 +332,14 @@ def grade(text: LessonText, form: Mapping[str, list[str]], source: LessonText | 
     return Graded(answers, results, round(score, 1))
 
 
+# Every quiz answer runs these: built once.
+_ENROLLMENT_FOR_UPDATE = _ENROLLMENT.with_for_update()
+_ATTEMPT_BY_TOKEN = select(Attempt).where(Attempt.token == bindparam("token"), Attempt.user_id == bindparam("user_id"))
+_ATTEMPTS_USED = select(func.count(Attempt.id)).where(Attempt.user_id == bindparam("user_id"),
+                                                      Attempt.course_id == bindparam("course_id"),
+                                                      Attempt.lesson_key == bindparam("lesson_key"))
+
+
 def submit_attempt(user, course: Course, lesson: Lesson, language: str, nonce: str,
                    form: Mapping[str, list[str]], now=None) -> tuple[Attempt, bool]:
     """Record one graded attempt. Returns (attempt, created): the same form
@@ -322,9 +349,8 @@ def submit_attempt(user, course: Course, lesson: Lesson, language: str, nonce: s
     # enrolment row is locked (PostgreSQL; on SQLite the request's
     # BEGIN IMMEDIATE already serialises writers), so that twenty copies of
     # one form record one attempt and max_attempts holds under parallel posts.
-    enrollment = db.session.scalar(
-        select(Enrollment).filter_by(user_id=user.id, course_id=course.id).with_for_update())
-    existing = db.session.scalar(select(Attempt).filter_by(token=nonce, user_id=user.id))
+    enrollment = db.session.scalar(_ENROLLMENT_FOR_UPDATE, {"user_id": user.id, "course_id": course.id})
+    existing = db.session.scalar(_ATTEMPT_BY_TOKEN, {"token": nonce, "user_id": user.id})
     if existing is not None:
         return existing, False
     if enrollment is None:
@@ -332,9 +358,7 @@ def submit_attempt(user, course: Course, lesson: Lesson, language: str, nonce: s
     if not lesson.graded:
         raise LearningError("not-graded")
     text = lesson.text(language)
-    used = db.session.scalar(
-        select(func.count(Attempt.id)).filter_by(user_id=user.id, course_id=course.id, lesson_key=lesson.key)
-    )
+    used = db.session.scalar(_ATTEMPTS_USED, {"user_id": user.id, "course_id": course.id, "lesson_key": lesson.key})
     if lesson.max_attempts is not None and used >= lesson.max_attempts:
         raise LearningError("no-attempts-left")
     graded = grade(text, form, lesson.source)
@@ -358,7 +382,7 @@ def submit_attempt(user, course: Course, lesson: Lesson, language: str, nonce: s
         savepoint.commit()
     except IntegrityError:  # the same form, sent twice at the same moment
         savepoint.rollback()
-        existing = db.session.scalar(select(Attempt).filter_by(token=nonce, user_id=user.id))
+        existing = db.session.scalar(_ATTEMPT_BY_TOKEN, {"token": nonce, "user_id": user.id})
         if existing is None:
             raise
         return existing, False
