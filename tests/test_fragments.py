@@ -80,3 +80,12 @@ def test_each_reader_gets_their_own_form_token_and_account_on_a_page_the_others_
     assert re.search(r'data-user="(\d+)"', a).group(1) == str(one.id)
     assert re.search(r'data-user="(\d+)"', b).group(1) == str(two.id)
     assert all(token == csrf(a) for token in re.findall(r'name="csrf_token" value="([^"]+)"', a))
+
+
+def test_the_language_links_of_each_page_come_back_to_that_page(client, courses):
+    lesson, catalog = page(client), page(client, "/")
+    lesson_links = re.findall(r'href="(/lang/[^"]+)"', lesson)
+    catalog_links = re.findall(r'href="(/lang/[^"]+)"', catalog)
+    assert len(lesson_links) == len(catalog_links) == 4
+    assert all("bicycle-hot-spots" in link for link in lesson_links)
+    assert not any("bicycle-hot-spots" in link for link in catalog_links)
