@@ -419,6 +419,24 @@ def module_opens_on(user, course, module_id: str, today: date | None = None) -> 
     return opens_on if opens_on is not None and opens_on > (today or local_today()) else None
 
 
+# A lesson page's one query: the learner's state in the lesson and the date
+# its module opens for them (None when not scheduled).
+_LESSON_STATE_AND_OPENING = learning.LESSON_STATE.add_columns(_MODULE_OPENS_ON.limit(1).scalar_subquery())
+
+
+def lesson_state_and_opening(user, course: Course, lesson, today: date | None = None
+                             ) -> tuple[learning.LessonState, date | None]:
+    """learning.lesson_state and module_opens_on together: one query for an
+    enrolled learner (a cohort's members are enrolled), two otherwise."""
+    found = db.session.execute(_LESSON_STATE_AND_OPENING, {
+        "user_id": user.id, "course_id": course.id, "lesson_key": lesson.key, "module_id": lesson.module_id}).first()
+    if found is None:  # not enrolled: no row to carry the date
+        return learning.lesson_state_of(lesson, None, None, None), module_opens_on(user, course, lesson.module_id, today)
+    enrollment, progress, feedback, opens_on = found
+    state = learning.lesson_state_of(lesson, enrollment, progress, feedback)
+    return state, (opens_on if opens_on is not None and opens_on > (today or local_today()) else None)
+
+
 def opening_dates(cohort: Cohort) -> dict[str, date]:
     """Module id -> opening date, when the cohort's pacing is scheduled."""
     if not cohort.is_scheduled:

@@ -44,7 +44,10 @@ _ENROLLMENTS_WITH_PROGRESS = (  # each enrolment with each of its progress rows 
 _PROGRESS_ROWS = select(LessonProgress).where(LessonProgress.user_id == bindparam("user_id"),
                                               LessonProgress.course_id == bindparam("course_id"))
 _PROGRESS_ROW = _PROGRESS_ROWS.where(LessonProgress.lesson_key == bindparam("lesson_key"))
-_LESSON_STATE = (  # the enrolment, and the lesson's progress and feedback row if there are
+# What lesson_state reads: the enrolment, and the lesson's progress and
+# feedback rows if there are. A layer above may add columns to it
+# (cohorts.services.lesson_state_and_opening).
+LESSON_STATE = (
     select(Enrollment, LessonProgress, LessonFeedback)
     .outerjoin(LessonProgress, and_(LessonProgress.user_id == Enrollment.user_id,
                                     LessonProgress.course_id == Enrollment.course_id,
@@ -222,8 +225,13 @@ class LessonState:
 def lesson_state(user, course: Course, lesson: Lesson) -> LessonState:
     """What a learner has done in a lesson, and said of it: read only, for
     showing a page. One query."""
-    found = db.session.execute(_LESSON_STATE, {"user_id": user.id, "course_id": course.id, "lesson_key": lesson.key}).first()
-    enrollment, progress, feedback = found if found is not None else (None, None, None)
+    found = db.session.execute(LESSON_STATE, {"user_id": user.id, "course_id": course.id, "lesson_key": lesson.key}).first()
+    return lesson_state_of(lesson, *(found if found is not None else (None, None, None)))
+
+
+def lesson_state_of(lesson: Lesson, enrollment: Enrollment | None, progress: LessonProgress | None,
+                    feedback: LessonFeedback | None) -> LessonState:
+    """A LessonState from the rows LESSON_STATE reads."""
     used = progress.attempt_count if progress else 0
     left = None if lesson.max_attempts is None else max(lesson.max_attempts - used, 0)
     return LessonState(enrollment, progress, lesson_status(lesson, progress), used, left, feedback)
