@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..certificates import services as certificates
+from ..cohorts import reports
 from ..cohorts import services as cohorts
 from ..content import lesson_view
 from ..extensions import db
@@ -174,6 +175,8 @@ def attempt(attempt_id: int):
 @login_required
 def my_learning():
     library = get_library()
-    mine = services.my_courses(current_user, library)
-    held = {c.course_id: c for c in certificates.certificates_of(current_user) if not c.is_revoked}
-    return render_template("learn/my.html", progress=mine.progress, certificates=held, retired=mine.retired)
+    mine = reports.my_learning(current_user, library)
+    held = ({c.course_id: c for c in certificates.certificates_of(current_user) if not c.is_revoked}
+            if mine.courses.any_completed else {})
+    return render_template("learn/my.html", progress=mine.courses.progress, certificates=held,
+                           retired=mine.courses.retired, sections=mine.sections)

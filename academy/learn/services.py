@@ -34,7 +34,11 @@ class LearningError(DomainError):
 # statement built per call costs about as much again as running it).
 _ENROLLMENT = select(Enrollment).where(Enrollment.user_id == bindparam("user_id"),
                                        Enrollment.course_id == bindparam("course_id"))
-_ENROLLMENTS_WITH_PROGRESS = (  # each enrolment with each of its progress rows (or none), latest activity first
+# What "My learning" reads of the learner's courses: each enrolment with
+# each of its progress rows (or none), latest activity first. The cohorts
+# layer adds the columns of the page's other sections to it
+# (cohorts.reports.my_learning); my_courses_of reads the rows.
+MY_COURSES = (
     select(Enrollment, LessonProgress)
     .outerjoin(LessonProgress, and_(LessonProgress.user_id == Enrollment.user_id,
                                     LessonProgress.course_id == Enrollment.course_id))
@@ -176,12 +180,20 @@ class MyCourses:
     progress: list[CourseProgress]  # most recent activity first
     retired: list[Enrollment]  # in courses taken off the box: their records are kept
 
+    @property
+    def any_completed(self) -> bool:
+        """Whether a course was ever completed. A course's certificate is
+        issued only for a completed enrolment, and completion is never taken
+        back: without one, the learner holds no course certificate."""
+        return any(item.enrollment.completed_dt for item in self.progress) or any(e.completed_dt for e in self.retired)
 
-def my_courses(user, library) -> MyCourses:
-    """A learner's enrolments with their progress, for "My learning". One query."""
+
+def my_courses_of(rows, library) -> MyCourses:
+    """A learner's enrolments with their progress, from the rows MY_COURSES
+    reads (and any columns added after them)."""
     progress: dict[int, CourseProgress] = {}
     retired: dict[int, Enrollment] = {}
-    for enrollment, row in db.session.execute(_ENROLLMENTS_WITH_PROGRESS, {"user_id": user.id}):
+    for enrollment, row, *_added in rows:
         course = library.get(enrollment.course_id)
         if course is None:
             retired[enrollment.id] = enrollment
