@@ -88,12 +88,17 @@ def allow_larger_bodies(blueprint, limits) -> None:
             request.max_content_length = limit(current_app.config)
 
 
-class _UncompressedSerializer(URLSafeTimedSerializer):
-    """itsdangerous' URL-safe serializer without the zlib step on writing
-    (reading still accepts a compressed payload)."""
+class Uncompressed:
+    """Mixed into an itsdangerous URL-safe serializer: no zlib step when
+    writing (zlib lets go of the GIL on every call, a thread switch for a
+    few hundred bytes); a compressed payload is still read."""
 
     def dump_payload(self, obj) -> bytes:
         return base64_encode(Serializer.dump_payload(self, obj))
+
+
+class _UncompressedSerializer(Uncompressed, URLSafeTimedSerializer):
+    pass
 
 
 class CookieSessions(SecureCookieSessionInterface):

@@ -18,6 +18,7 @@ from ..content_updates import Changes
 from ..domain import DomainError
 from ..extensions import db
 from ..timeutil import utcnow
+from ..web import Uncompressed
 from .models import Attempt, Enrollment, LessonFeedback, LessonProgress, Submission
 
 NOT_STARTED, IN_PROGRESS, COMPLETE, FAILED = "not-started", "in-progress", "complete", "failed"
@@ -291,8 +292,12 @@ def mark_done(user, course: Course, lesson: Lesson, now=None) -> LessonProgress:
 
 # -- attempts -------------------------------------------------------------------
 
+class _AttemptSerializer(Uncompressed, URLSafeSerializer):
+    pass
+
+
 def _serializer(secret_key: str) -> URLSafeSerializer:
-    return URLSafeSerializer(secret_key, salt="academy.attempt")
+    return _AttemptSerializer(secret_key, salt="academy.attempt")
 
 
 def new_attempt_token(secret_key: str, user, course: Course, lesson: Lesson) -> str:
