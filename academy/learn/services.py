@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import and_, bindparam, func, select, union
+from sqlalchemy import and_, bindparam, case, func, select, union
 from sqlalchemy.exc import IntegrityError
 
 from ..content import QUESTION_TYPES, AnswerError, Course, Lesson, LessonText
@@ -207,13 +207,15 @@ def my_courses_of(rows, library) -> MyCourses:
     return MyCourses(list(progress.values()), list(retired.values()))
 
 
-def _update_course_completion(user, course: Course, enrollment: Enrollment, now) -> None:
-    if enrollment.completed_dt is None and course_progress_complete(user, course):
+def _update_course_completion(user, course: Course, enrollment: Enrollment, now,
+                              rows: dict[str, LessonProgress] | None = None) -> None:
+    """``rows``: the learner's progress rows of the course, if already read."""
+    if enrollment.completed_dt is None and course_progress_complete(user, course, rows):
         enrollment.completed_dt = now
 
 
-def course_progress_complete(user, course: Course) -> bool:
-    rows = _progress_rows(user, course.id)
+def course_progress_complete(user, course: Course, rows: dict[str, LessonProgress] | None = None) -> bool:
+    rows = _progress_rows(user, course.id) if rows is None else rows
     return all(rows.get(lesson.key) is not None and rows[lesson.key].completed_dt is not None for lesson in course.lessons)
 
 
@@ -360,9 +362,9 @@ def grade(text: LessonText, form: Mapping[str, list[str]], source: LessonText | 
 # Every quiz answer runs these: built once.
 _ENROLLMENT_FOR_UPDATE = _ENROLLMENT.with_for_update()
 _ATTEMPT_BY_TOKEN = select(Attempt).where(Attempt.token == bindparam("token"), Attempt.user_id == bindparam("user_id"))
-_ATTEMPTS_USED = select(func.count(Attempt.id)).where(Attempt.user_id == bindparam("user_id"),
-                                                      Attempt.course_id == bindparam("course_id"),
-                                                      Attempt.lesson_key == bindparam("lesson_key"))
+_ATTEMPTS_USED = select(func.count(Attempt.id), func.max(case((Attempt.token == bindparam("token"), Attempt.id)))).where(
+    Attempt.user_id == bindparam("user_id"), Attempt.course_id == bindparam("course_id"),
+    Attempt.lesson_key == bindparam("lesson_key"))
 
 
 def submit_attempt(user, course: Course, lesson: Lesson, language: str, nonce: str,
@@ -375,15 +377,17 @@ def submit_attempt(user, course: Course, lesson: Lesson, language: str, nonce: s
     # BEGIN IMMEDIATE already serialises writers), so that twenty copies of
     # one form record one attempt and max_attempts holds under parallel posts.
     enrollment = db.session.scalar(_ENROLLMENT_FOR_UPDATE, {"user_id": user.id, "course_id": course.id})
-    existing = db.session.scalar(_ATTEMPT_BY_TOKEN, {"token": nonce, "user_id": user.id})
-    if existing is not None:
-        return existing, False
+    # The attempts used in this lesson, and the one recorded under this id if
+    # any (an id is signed for one learner and lesson): one query.
+    used, existing_id = db.session.execute(
+        _ATTEMPTS_USED, {"user_id": user.id, "course_id": course.id, "lesson_key": lesson.key, "token": nonce}).one()
+    if existing_id is not None:
+        return db.session.get(Attempt, existing_id), False
     if enrollment is None:
         raise LearningError("not-enrolled")
     if not lesson.graded:
         raise LearningError("not-graded")
     text = lesson.text(language)
-    used = db.session.scalar(_ATTEMPTS_USED, {"user_id": user.id, "course_id": course.id, "lesson_key": lesson.key})
     if lesson.max_attempts is not None and used >= lesson.max_attempts:
         raise LearningError("no-attempts-left")
     graded = grade(text, form, lesson.source)
@@ -394,7 +398,8 @@ def submit_attempt(user, course: Course, lesson: Lesson, language: str, nonce: s
         passed=graded.score >= lesson.pass_percent, created_dt=now,
     )
     db.session.add(attempt)
-    row = _progress_row(user, course.id, lesson.key, now)
+    rows = _progress_rows(user, course.id)  # this lesson's, and the others' for the course's completion
+    row = rows[lesson.key] = rows.get(lesson.key) or _progress_row(user, course.id, lesson.key, now)
     row.attempt_count = (row.attempt_count or 0) + 1
     row.best_score = graded.score if row.best_score is None else max(row.best_score, graded.score)
     if attempt.passed and row.completed_dt is None and assignments_done(user, course, lesson):
@@ -403,7 +408,7 @@ def submit_attempt(user, course: Course, lesson: Lesson, language: str, nonce: s
     enrollment.last_lesson_key = lesson.key
     try:
         db.session.flush()
-        _update_course_completion(user, course, enrollment, now)
+        _update_course_completion(user, course, enrollment, now, rows)
         savepoint.commit()
     except IntegrityError:  # the same form, sent twice at the same moment
         savepoint.rollback()

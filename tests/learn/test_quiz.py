@@ -273,3 +273,18 @@ def test_an_answer_takes_the_write_lock_once_and_its_reply_needs_no_second_trans
     response = submit(client, course, graded, form, token)
     assert response.status_code == 303 and re.search(r"/attempts/\d+$", response.headers["Location"])
     assert begins == ["BEGIN IMMEDIATE"]
+
+
+def test_a_second_answer_is_checked_and_recorded_in_a_dozen_statements(client, learner, course, graded):
+    """The write lock is held while an answer is recorded: the attempts
+    used and a replayed id are one query, the course's progress rows one."""
+    from sqlalchemy import event
+
+    enrol(client, course)
+    submit(client, course, graded, answers_for(graded.text("vi"), correct=False), open_lesson(client, course, graded))
+    token = open_lesson(client, course, graded)
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", lambda conn, cursor, statement, *a: statements.append(statement))
+    assert submit(client, course, graded, answers_for(graded.text("vi")), token).status_code == 303
+    assert len(statements) <= 12
+    assert attempts(learner) == 2
