@@ -286,5 +286,6 @@ def test_a_second_answer_is_checked_and_recorded_in_a_dozen_statements(client, l
     statements = []
     event.listen(db.engine, "before_cursor_execute", lambda conn, cursor, statement, *a: statements.append(statement))
     assert submit(client, course, graded, answers_for(graded.text("vi")), token).status_code == 303
-    assert len(statements) <= 12
+    answer = statements[statements.index("BEGIN IMMEDIATE"):]  # (the client first fetched a form token)
+    assert len(answer) <= 12
     assert attempts(learner) == 2
