@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask("academy", static_folder=str(resource("static")), static_url_path="/static")
     load_config(app, config)
     app.session_interface = web.CookieSessions()
+    web.sign_form_tokens_uncompressed()
 
     db_setup.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_wtf import csrf as flask_wtf_csrf
 from itsdangerous import Serializer, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 
@@ -97,8 +98,16 @@ class Uncompressed:
         return base64_encode(Serializer.dump_payload(self, obj))
 
 
-class _UncompressedSerializer(Uncompressed, URLSafeTimedSerializer):
+class UncompressedTimedSerializer(Uncompressed, URLSafeTimedSerializer):
     pass
+
+
+def sign_form_tokens_uncompressed() -> None:
+    """Flask-WTF signs a CSRF token for every page with a form, with
+    itsdangerous' serializer, zlib step included: give it the same
+    serializer without it. The token is signed, salted and checked as
+    before (a compressed one is still read)."""
+    flask_wtf_csrf.URLSafeTimedSerializer = UncompressedTimedSerializer
 
 
 class CookieSessions(SecureCookieSessionInterface):
@@ -109,7 +118,7 @@ class CookieSessions(SecureCookieSessionInterface):
     serializer is built once per set of keys, not on every request.
     Cookies written compressed before are still read."""
 
-    serializer_class = _UncompressedSerializer
+    serializer_class = UncompressedTimedSerializer
 
     def __init__(self):
         self._serializers: dict[tuple, URLSafeTimedSerializer] = {}
