@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import and_, bindparam, case, func, select, union
+from sqlalchemy import and_, bindparam, func, select, union
 from sqlalchemy.exc import IntegrityError
 
 from ..content import QUESTION_TYPES, AnswerError, Course, Lesson, LessonText
@@ -360,11 +360,15 @@ def grade(text: LessonText, form: Mapping[str, list[str]], source: LessonText | 
 
 
 # Every quiz answer runs these: built once.
-_ENROLLMENT_FOR_UPDATE = _ENROLLMENT.with_for_update()
 _ATTEMPT_BY_TOKEN = select(Attempt).where(Attempt.token == bindparam("token"), Attempt.user_id == bindparam("user_id"))
-_ATTEMPTS_USED = select(func.count(Attempt.id), func.max(case((Attempt.token == bindparam("token"), Attempt.id)))).where(
-    Attempt.user_id == bindparam("user_id"), Attempt.course_id == bindparam("course_id"),
-    Attempt.lesson_key == bindparam("lesson_key"))
+_LESSON_ATTEMPTS = (Attempt.user_id == bindparam("user_id"), Attempt.course_id == bindparam("course_id"),
+                    Attempt.lesson_key == bindparam("lesson_key"))
+# The enrolment (locked on PostgreSQL), the attempts used in the lesson and
+# the attempt recorded under this id if any: one query.
+_BEFORE_AN_ATTEMPT = _ENROLLMENT.add_columns(
+    select(func.count(Attempt.id)).where(*_LESSON_ATTEMPTS).scalar_subquery(),
+    select(Attempt.id).where(*_LESSON_ATTEMPTS, Attempt.token == bindparam("token")).scalar_subquery(),
+).with_for_update(of=Enrollment)
 
 
 def submit_attempt(user, course: Course, lesson: Lesson, language: str, nonce: str,
@@ -376,30 +380,31 @@ def submit_attempt(user, course: Course, lesson: Lesson, language: str, nonce: s
     # enrolment row is locked (PostgreSQL; on SQLite the request's
     # BEGIN IMMEDIATE already serialises writers), so that twenty copies of
     # one form record one attempt and max_attempts holds under parallel posts.
-    enrollment = db.session.scalar(_ENROLLMENT_FOR_UPDATE, {"user_id": user.id, "course_id": course.id})
-    # The attempts used in this lesson, and the one recorded under this id if
-    # any (an id is signed for one learner and lesson): one query.
-    used, existing_id = db.session.execute(
-        _ATTEMPTS_USED, {"user_id": user.id, "course_id": course.id, "lesson_key": lesson.key, "token": nonce}).one()
+    # An attempt id is signed for one learner and lesson: the attempt
+    # recorded under it, if any, is in this lesson. Attempts are recorded
+    # only for an enrolment, and enrolments stay.
+    found = db.session.execute(
+        _BEFORE_AN_ATTEMPT, {"user_id": user.id, "course_id": course.id, "lesson_key": lesson.key, "token": nonce}).first()
+    if found is None:
+        raise LearningError("not-enrolled")
+    enrollment, used, existing_id = found
     if existing_id is not None:
         return db.session.get(Attempt, existing_id), False
-    if enrollment is None:
-        raise LearningError("not-enrolled")
     if not lesson.graded:
         raise LearningError("not-graded")
     text = lesson.text(language)
     if lesson.max_attempts is not None and used >= lesson.max_attempts:
         raise LearningError("no-attempts-left")
     graded = grade(text, form, lesson.source)
+    rows = _progress_rows(user, course.id)  # this lesson's, and the others' for the course's completion
     savepoint = db.session.begin_nested()
-    attempt = Attempt(
+    row = rows[lesson.key] = rows.get(lesson.key) or _progress_row(user, course.id, lesson.key, now)
+    attempt = Attempt(  # added after the reads: the changes go to the database in one flush
         token=nonce, user_id=user.id, course_id=course.id, lesson_key=lesson.key, lesson_version=lesson.version,
         language=text.language, answers=graded.answers, results=graded.results, score=graded.score,
         passed=graded.score >= lesson.pass_percent, created_dt=now,
     )
     db.session.add(attempt)
-    rows = _progress_rows(user, course.id)  # this lesson's, and the others' for the course's completion
-    row = rows[lesson.key] = rows.get(lesson.key) or _progress_row(user, course.id, lesson.key, now)
     row.attempt_count = (row.attempt_count or 0) + 1
     row.best_score = graded.score if row.best_score is None else max(row.best_score, graded.score)
     if attempt.passed and row.completed_dt is None and assignments_done(user, course, lesson):
