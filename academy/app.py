@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import db_setup, errors, i18n, library, models  # noqa: F401 - models: every table known to Alembic
+from . import db_setup, errors, fragments, i18n, library, models, web  # noqa: F401 - models: every table known to Alembic
 from .admin.routes import bp as admin_bp
 from .assignments.routes import bp as assignments_bp
 from .auth.routes import bp as auth_bp
@@ -36,12 +36,15 @@ BLUEPRINTS = (catalog_bp, auth_bp, learn_bp, admin_bp, cohorts_bp, certificates_
 def create_app(config: dict | None = None) -> Flask:
     app = Flask("academy", static_folder=str(resource("static")), static_url_path="/static")
     load_config(app, config)
+    app.session_interface = web.CookieSessions()
+    web.sign_form_tokens_uncompressed()
 
     db_setup.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
+    fragments.init_app(app)
     library.init_app(app)
     errors.init_app(app)
     logs.init_app(app)

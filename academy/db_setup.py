@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from functools import partial
 
 from flask import has_request_context, request
@@ -14,6 +15,7 @@ from .paths import resource
 
 SYNCHRONOUS_LEVELS = ("FULL", "NORMAL", "EXTRA")
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BUSY_TIMEOUT_SECONDS = 15
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record, synchronous: str = "FULL"):
@@ -24,7 +26,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record, synchronous: str = "FUL
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
     cursor.execute(f"PRAGMA synchronous={synchronous}")
     cursor.close()
     # Python's sqlite3 module opens transactions on its own and does not
@@ -34,17 +36,58 @@ def _sqlite_pragmas(dbapi_connection, connection_record, synchronous: str = "FUL
     dbapi_connection.isolation_level = None
 
 
-def _sqlite_begin(connection):
+class WriterQueue:
+    """The requests of this process that write take SQLite's write lock one
+    at a time, and the next one is woken the moment the last one's
+    transaction ends. Without it a writer that finds the lock taken sleeps
+    in SQLite's busy handler (a few ms at first, then up to 100 ms between
+    tries), so quiz answers sent together waited far longer than the
+    transactions before them lasted (bench/load.py). Writers in another
+    process (a CLI command) still meet SQLite's own lock and busy timeout.
+
+    A transaction takes its place when it begins (BEGIN IMMEDIATE) and
+    gives it up when its connection goes back to the pool (after COMMIT or
+    ROLLBACK; the ORM session returns it at once). A writer that waited the
+    busy timeout here goes on to SQLite, which decides as before."""
+
+    def __init__(self, timeout: float = BUSY_TIMEOUT_SECONDS):
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._holder = None  # the (DBAPI) connection whose transaction writes
+        self._holder_thread = None
+
+    @property
+    def busy(self) -> bool:
+        return self._lock.locked()
+
+    def enter(self, connection) -> None:
+        if self._holder_thread == threading.get_ident():
+            return  # this thread already writes on another connection: SQLite decides
+        if self._lock.acquire(timeout=self.timeout):
+            self._holder, self._holder_thread = connection, threading.get_ident()
+
+    def leave(self, connection) -> None:
+        if connection is not None and connection is self._holder:
+            self._holder = self._holder_thread = None
+            self._lock.release()
+
+
+def _sqlite_begin(connection, writers: WriterQueue | None = None):
     # A request that may write takes the write lock when its transaction
     # starts. A transaction that read first and writes later cannot wait
     # for the lock in WAL mode once another writer committed meanwhile: it
     # fails at once with "database is locked" (what made parallel quiz
-    # submits answer 500). Pages that only read start a deferred one and
-    # never wait for a writer.
-    if has_request_context() and request.method not in READ_ONLY_METHODS:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
+    # submits answer 500). Pages that only read (GET) open no transaction:
+    # each SELECT reads on its own (in WAL mode it never waits for a writer),
+    # and the request saves a BEGIN and a ROLLBACK, four round trips into
+    # SQLite that each let another thread take the GIL. What a GET writes
+    # (the sign-in's last-seen time) is committed by that statement alone.
+    if not has_request_context():
         connection.exec_driver_sql("BEGIN")
+    elif request.method not in READ_ONLY_METHODS:
+        if writers is not None:
+            writers.enter(connection.connection.dbapi_connection)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_private_file(path: str | os.PathLike) -> None:
@@ -79,7 +122,13 @@ def init_app(app) -> None:
                 raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SYNCHRONOUS_LEVELS)}, not {synchronous!r}")
             event.listen(db.engine, "do_connect", _sqlite_private_file)
             event.listen(db.engine, "connect", partial(_sqlite_pragmas, synchronous=synchronous))
-            event.listen(db.engine, "begin", _sqlite_begin)
+            writers = app.extensions["academy.writers"] = WriterQueue()
+            event.listen(db.engine, "begin", partial(_sqlite_begin, writers=writers))
+            # A connection back in the pool has ended its transaction (the
+            # pool rolls back what was left open); an invalidated one too.
+            event.listen(db.engine, "checkin", lambda dbapi_connection, record: writers.leave(dbapi_connection))
+            event.listen(db.engine, "invalidate", lambda dbapi_connection, record, exc: writers.leave(dbapi_connection))
+            event.listen(db.engine, "close", lambda dbapi_connection, record: writers.leave(dbapi_connection))
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -6,8 +6,10 @@ import random
 from dataclasses import dataclass
 
 from flask import g, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 from .content import content_language
 
@@ -59,7 +61,46 @@ def shuffle_stable(items, seed: str) -> list:
     return shuffled
 
 
+def request_translations():
+    """The catalog of the language in use: flask-babel looks it up again for
+    every string (about 10 µs, a page has dozens), this once per request and
+    language. ``force_locale`` gives another locale object, so another lookup."""
+    if not g:  # no application context: flask-babel's untranslated catalog
+        return get_translations()
+    locale = get_locale()
+    cached = g.get("_academy_translations")
+    if cached is None or cached[0] is not locale:
+        cached = g._academy_translations = (locale, get_translations())
+    return cached[1]
+
+
+def template_functions(catalog) -> dict:
+    """The template functions _(), gettext() and ngettext(), as Jinja's i18n
+    extension makes them ("newstyle": the string is always %-formatted and
+    autoescaped), reading the catalog ``catalog()`` returns."""
+    @pass_eval_context
+    def gettext(eval_ctx, string: str, **variables) -> str:
+        text = catalog().ugettext(string)
+        if eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    @pass_eval_context
+    def ngettext(eval_ctx, singular: str, plural: str, num: int, **variables) -> str:
+        variables.setdefault("num", num)
+        text = catalog().ungettext(singular, plural, num)
+        if eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
+
+
 def init_app(app) -> None:
+    # Macros imported without the page's context look the catalog up per
+    # string (once per request); a page and what it includes get functions
+    # bound to its catalog when it is rendered (inject_languages).
+    app.jinja_env.globals.update(template_functions(request_translations))
     app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, format_decimal=format_decimal)
     app.jinja_env.filters["shuffle_stable"] = shuffle_stable
     app.jinja_env.globals["content_language"] = content_language
@@ -67,7 +108,8 @@ def init_app(app) -> None:
     @app.context_processor
     def inject_languages():
         code = str(get_locale() or DEFAULT_LANGUAGE)
-        return {"languages": LANGUAGES, "ui_language": language(code)}
+        catalog = request_translations()
+        return {"languages": LANGUAGES, "ui_language": language(code), **template_functions(lambda: catalog)}
 
     # The catalogs' language list is what the content pipeline accepts.
     app.config.setdefault("LANGUAGES", tuple(LANGUAGES))

@@ -1,5 +1,5 @@
 """Small helpers every blueprint's views share: finding a course or a 404,
-safe redirect targets, the address printed on paper."""
+safe redirect targets, the address printed on paper; the session cookie."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ import re
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_wtf import csrf as flask_wtf_csrf
+from itsdangerous import Serializer, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode
 
 from .content import Course, Lesson
 from .library import get_library
@@ -83,3 +87,49 @@ def allow_larger_bodies(blueprint, limits) -> None:
         limit = limits.get(endpoint)
         if limit is not None:
             request.max_content_length = limit(current_app.config)
+
+
+class Uncompressed:
+    """Mixed into an itsdangerous URL-safe serializer: no zlib step when
+    writing (zlib lets go of the GIL on every call, a thread switch for a
+    few hundred bytes); a compressed payload is still read."""
+
+    def dump_payload(self, obj) -> bytes:
+        return base64_encode(Serializer.dump_payload(self, obj))
+
+
+class UncompressedTimedSerializer(Uncompressed, URLSafeTimedSerializer):
+    pass
+
+
+def sign_form_tokens_uncompressed() -> None:
+    """Flask-WTF signs a CSRF token for every page with a form, with
+    itsdangerous' serializer, zlib step included: give it the same
+    serializer without it. The token is signed, salted and checked as
+    before (a compressed one is still read)."""
+    flask_wtf_csrf.URLSafeTimedSerializer = UncompressedTimedSerializer
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed session cookie, two things cheaper. It is not
+    compressed: zlib lets go of the GIL on every call, so reading a
+    compressed cookie on each request handed the interpreter to another
+    thread and back, for a cookie of a few hundred bytes. And its
+    serializer is built once per set of keys, not on every request.
+    Cookies written compressed before are still read."""
+
+    serializer_class = UncompressedTimedSerializer
+
+    def __init__(self):
+        self._serializers: dict[tuple, URLSafeTimedSerializer] = {}
+
+    def get_signing_serializer(self, app):
+        if not app.secret_key:
+            return None
+        keys = (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)  # the current key last
+        serializer = self._serializers.get(keys)
+        if serializer is None:
+            serializer = self._serializers[keys] = self.serializer_class(
+                list(keys), salt=self.salt, serializer=self.serializer,
+                signer_kwargs={"key_derivation": self.key_derivation, "digest_method": self.digest_method})
+        return serializer

@@ -141,3 +141,18 @@ def test_a_courses_folder_set_by_the_admin_is_read_even_when_the_data_folder_has
     (tmp_path / "mine").mkdir()
     app = create_app({"DATA_DIR": str(tmp_path), "COURSES_DIR": str(tmp_path / "mine")})
     assert app.config["COURSES_DIR"] == (tmp_path / "mine").resolve()
+
+
+def test_a_page_that_only_reads_opens_no_transaction_on_sqlite_and_a_form_post_takes_the_write_lock(
+        app, client, make_user, login):
+    from sqlalchemy import event
+
+    from academy.extensions import db
+
+    login(client, make_user("an"))
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", lambda conn, cursor, statement, *a: statements.append(statement))
+    assert client.get("/my").status_code == 200
+    assert [s for s in statements if s.startswith("BEGIN")] == []
+    client.post("/logout")
+    assert "BEGIN IMMEDIATE" in statements

@@ -75,3 +75,60 @@ def test_an_encoded_backslash_in_next_never_sends_the_language_switch_to_another
 def test_the_language_switch_returns_to_the_page_it_was_chosen_on(client):
     response = client.get("/lang/vi?next=/courses/climate-action-cycling/%3Fx%3D1")
     assert response.headers["Location"] == "/courses/climate-action-cycling/?x=1"
+
+
+def test_the_session_cookie_is_signed_but_not_compressed(client, make_user, login):
+    login(client, make_user("an"))
+    value = client.get_cookie("session").value
+    assert not value.startswith(".")  # itsdangerous marks a compressed payload with a dot
+    assert client.get("/my").status_code == 200
+
+
+def test_a_compressed_session_cookie_from_before_still_signs_in(app, client, make_user, login):
+    from flask.sessions import SecureCookieSessionInterface
+
+    login(client, make_user("binh"))
+    session = CookieSessionsReader(app).read(client.get_cookie("session").value)
+    compressed = SecureCookieSessionInterface().get_signing_serializer(app).dumps(session)
+    assert compressed.startswith(".")
+    older = app.test_client()
+    older.set_cookie("session", compressed)
+    assert older.get("/my").status_code == 200
+
+
+class CookieSessionsReader:
+    def __init__(self, app):
+        self.serializer = app.session_interface.get_signing_serializer(app)
+
+    def read(self, value: str) -> dict:
+        return self.serializer.loads(value)
+
+
+def test_a_signed_in_page_with_forms_calls_zlib_not_once_and_its_form_tokens_still_work(
+        client, make_user, login, monkeypatch):
+    """zlib lets go of the GIL on each call: signing the page's form token
+    and reading the session cookie skip it."""
+    import re
+    import zlib
+
+    import itsdangerous.url_safe
+
+    calls = []
+
+    class CountingZlib:
+        def compress(self, data, *args):
+            calls.append("compress")
+            return zlib.compress(data, *args)
+
+        def decompress(self, data, *args):
+            calls.append("decompress")
+            return zlib.decompress(data, *args)
+
+    login(client, make_user("chau"))
+    client.get("/my")
+    monkeypatch.setattr(itsdangerous.url_safe, "zlib", CountingZlib())
+    page = client.get("/my").get_data(as_text=True)
+    assert calls == []
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post("/logout", data={"csrf_token": "x" + token}, csrf=False).status_code == 400
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302

@@ -13,7 +13,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 
 from ..extensions import db
 from ..timeutil import utcnow
@@ -24,6 +24,11 @@ from .models import LoginSession, User
 # and five minutes either way do not matter for an eight-hour timeout).
 LAST_SEEN_PRECISION = timedelta(minutes=5)
 MAX_ID_LENGTH = 64
+
+# Every request of a signed-in person runs this query: built once, it costs
+# half of what building it each time does (SQLAlchemy statement and cache key).
+_SIGN_IN = (select(User, LoginSession).join(LoginSession, LoginSession.user_id == User.id)
+            .where(LoginSession.id == bindparam("session_id"), LoginSession.ended_dt.is_(None)))
 
 
 def start(user: User, now: datetime | None = None) -> LoginSession:
@@ -42,10 +47,7 @@ def find(session_id: str, lifetime: timedelta, staff_idle: timedelta,
     if not session_id or len(session_id) > MAX_ID_LENGTH:
         return None
     now = now or utcnow()
-    found = db.session.execute(
-        select(User, LoginSession).join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.id == session_id, LoginSession.ended_dt.is_(None))
-    ).first()
+    found = db.session.execute(_SIGN_IN, {"session_id": session_id}).first()
     if found is None:
         return None
     user, row = found

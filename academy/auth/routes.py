@@ -24,6 +24,12 @@ bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = None  # the sign-in page says why on its own
+# No "basic" session protection: it only marks a session "not fresh" when
+# the client's address or browser changes (Academy never asks for a fresh
+# sign-in), and did so by rewriting the session cookie on every response to
+# a client that kept the old one. A copied cookie is stopped by its
+# server-side sign-in (login_sessions), not by this.
+login_manager.session_protection = None
 
 
 def _session_limits() -> tuple[timedelta, timedelta]:

@@ -122,6 +122,21 @@ def create_user(username: str, password: str, display_name: str = "", role: str 
     may then manage it (cohorts.services.may_manage). ``password_hash``:
     ``password`` already hashed with :func:`hash_password` (a class import
     does it before it takes the write lock)."""
+    user = new_user(username, password, display_name, role, language, email, must_change_password, created_by,
+                    password_hash=password_hash)
+    if find_user(user.username) is not None:
+        raise AccountError("username-taken", username=user.username)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def new_user(username: str, password: str, display_name: str = "", role: str = "learner",
+             language: str = "en", email: str | None = None, must_change_password: bool = False,
+             created_by: User | None = None, *, password_hash: str | None = None) -> User:
+    """The account :func:`create_user` makes, checked but not yet added: a
+    step that makes many (a class import) checks the usernames and adds them
+    all at once. Raises AccountError like create_user (not for a taken name)."""
     username = normalise_username(username)
     if not USERNAME_RE.match(username):
         raise AccountError("bad-username")
@@ -130,16 +145,11 @@ def create_user(username: str, password: str, display_name: str = "", role: str 
     if language not in LANGUAGES:
         language = "en"
     check_password_strength(password)
-    if find_user(username) is not None:
-        raise AccountError("username-taken", username=username)
-    user = User(
+    return User(
         username=username, display_name=(clean_display_name(display_name) or username)[:MAX_DISPLAY_NAME_LENGTH], email=(email or None),
         role=role, language=language, password_hash=password_hash or hash_password(password),
         must_change_password=must_change_password, created_by_id=created_by.id if created_by is not None else None,
     )
-    db.session.add(user)
-    db.session.flush()
-    return user
 
 
 def update_profile(user: User, display_name: str, language: str, email: str | None) -> None:

@@ -52,13 +52,13 @@ def lesson(course_id: str, module_id: str, lesson_id: str):
     lesson = lesson_or_404(course, module_id, lesson_id)
     view = lesson_view(course, lesson, _ui_language())
     previous, following = course.neighbours(lesson)
-    opens_on = cohorts.module_opens_on(current_user, course, module_id) if current_user.is_authenticated else None
+    state = token = visit_url = opens_on = None
+    if current_user.is_authenticated:
+        state, opens_on = cohorts.lesson_state_and_opening(current_user, course, lesson)
     if opens_on is not None:
         return render_template("catalog/not_open.html", course=course, module=course.module(module_id),
                                lang=view.text.language, opens_on=opens_on), 403
-    state = token = visit_url = None
     if current_user.is_authenticated:
-        state = learning.lesson_state(current_user, course, lesson)
         if state.can_attempt and lesson.graded:
             token = learning.new_attempt_token(current_app.config["SECRET_KEY"], current_user, course, lesson)
         if learning.needs_visit_record(state, lesson):

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
@@ -60,8 +60,12 @@ def active_certificate(user_id: int, course_id: str) -> Certificate | None:
     )
 
 
+_CERTIFICATES_OF = (select(Certificate).where(Certificate.user_id == bindparam("user_id"))  # "My learning": built once
+                    .order_by(Certificate.issued_dt.desc()))
+
+
 def certificates_of(user) -> list[Certificate]:
-    return list(db.session.scalars(select(Certificate).filter_by(user_id=user.id).order_by(Certificate.issued_dt.desc())))
+    return list(db.session.scalars(_CERTIFICATES_OF, {"user_id": user.id}))
 
 
 @dataclass(frozen=True)
@@ -179,14 +183,14 @@ class Issued:
 def issue_after_completion(user, course: Course, library, now=None) -> Issued:
     """Called by the view that recorded a lesson as complete: the course's
     certificate if the course is now complete (once), then the certificates
-    of the learner's paths that are now complete."""
+    of the learner's paths that are now complete. Most answers complete no
+    course: for them this is one query."""
+    enrollment = enrollment_for(user, course.id)
+    if enrollment is None or enrollment.completed_dt is None:
+        return Issued()  # neither the course's certificate nor a path's can be due
     had = active_certificate(user.id, course.id)
     certificate = issue_if_eligible(user, course, now=now) if had is None else None
-    paths: tuple[Certificate, ...] = ()
-    enrollment = enrollment_for(user, course.id)
-    if enrollment is not None and enrollment.completed_dt is not None:
-        paths = tuple(issue_path_certificates(user, library, now=now))
-    return Issued(certificate, paths)
+    return Issued(certificate, tuple(issue_path_certificates(user, library, now=now)))
 
 
 def path_cohort_facts(user, path: LearningPath) -> CohortFacts:

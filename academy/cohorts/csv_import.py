@@ -20,11 +20,12 @@ import csv
 import io
 import re
 import secrets
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
@@ -32,9 +33,9 @@ from ..auth.services import (
     USERNAME_RE,
     AccountError,
     clean_display_name,
-    create_user,
     hash_password,
     make_temporary_password,
+    new_user,
     normalise_username,
 )
 from ..extensions import db
@@ -206,12 +207,14 @@ def read_class_list(data: bytes, default_language: str,
     if problems:
         raise ClassListError(sorted(problems, key=lambda p: p.line))
 
-    reserved = set(seen)
+    # The usernames made from names are looked up at once, not one query a row.
+    bases = {name: username_from_name(name) for _line, name, username, _language, _organisation in checked if not username}
+    reserved = set(seen) | _taken({base for base in bases.values() if base})
     learners = []
     for line, name, username, language, organisation_id in checked:
         generated = not username
         if generated:
-            username = _free_username(name, reserved)
+            username = _free_username(name, reserved, bases.get(name))
         reserved.add(username)
         learners.append(NewLearner(line, name, username, language, generated, organisation_id))
     return learners
@@ -238,9 +241,11 @@ def _random_username() -> str:
     return "learner-" + "".join(secrets.choice(alphabet) for _ in range(5))
 
 
-def _free_username(name: str, reserved: set[str]) -> str:
-    base = username_from_name(name)
+def _free_username(name: str, reserved: set[str], base: str | None) -> str:
+    """``base``: username_from_name(name); ``reserved`` holds it if it is taken."""
     candidates = [base] + [f"{base}{n}" for n in range(2, 100)] if base else []
+    if base and base not in reserved:
+        return base  # already looked up (read_class_list)
     for candidate in candidates:
         if candidate not in reserved and not _exists(candidate):
             return candidate
@@ -250,21 +255,52 @@ def _free_username(name: str, reserved: set[str]) -> str:
             return candidate
 
 
+def _taken(usernames: set[str]) -> set[str]:
+    if not usernames:
+        return set()
+    return set(db.session.scalars(select(User.username).where(User.username.in_(sorted(usernames)))))
+
+
 def _exists(username: str) -> bool:
     return db.session.scalar(select(User.id).filter_by(username=username)) is not None
 
 
 # -- creating the accounts ----------------------------------------------------------
 
+# Class imports hash one password at a time, however many run: of the two
+# hashes the server does at once (auth.services), one place and a core stay
+# free for learners signing in and answering meanwhile, and the server's
+# memory stays lower (scrypt takes 32 MB a hash). An import takes longer.
+_IMPORT_HASHING = threading.Lock()
+
+
 def give_first_passwords(learners: list[NewLearner]) -> list[NewLearner]:
     """A first password for each learner, hashed. Hashing is the slow part
     (scrypt, about 0.1 s each): it is done before the import takes the
-    database's write lock, so that learners answering meanwhile never wait."""
+    database's write lock, so that learners answering meanwhile never wait,
+    and one at a time (_IMPORT_HASHING)."""
     prepared = []
     for item in learners:
         password = make_temporary_password()
-        prepared.append(replace(item, first_password=password, password_hash=hash_password(password)))
+        with _IMPORT_HASHING:
+            password_hash = hash_password(password)
+        prepared.append(replace(item, first_password=password, password_hash=password_hash))
     return prepared
+
+
+def _insert_all(objects: list) -> None:
+    """New ORM objects as one INSERT of many rows per table (their ids are
+    not read back). The ORM would send one statement per object."""
+    by_table: dict = {}
+    for obj in objects:
+        mapper = inspect(obj).mapper
+        # The values the constructor set; the columns' defaults fill the rest.
+        values = {attr.key: obj.__dict__[attr.key] for attr in mapper.column_attrs if attr.key in obj.__dict__}
+        by_table.setdefault(mapper.local_table, []).append(values)
+    for table, rows in by_table.items():
+        if any(row.keys() != rows[0].keys() for row in rows):
+            raise ValueError(f"rows for {table.name} set different columns")
+        db.session.execute(insert(table).values(rows))
 
 
 def import_class(cohort, course, learners: list[NewLearner], now=None, created_by=None) -> list[tuple[User, str]]:
@@ -278,22 +314,30 @@ def import_class(cohort, course, learners: list[NewLearner], now=None, created_b
     if any(not item.password_hash for item in learners):
         raise ValueError("give_first_passwords() first: hashing must not happen under the write lock")
     now = now or utcnow()
-    created = []
+    accounts = []
+    for item in learners:
+        try:
+            accounts.append(new_user(item.username, item.first_password, item.display_name, language=item.language,
+                                     must_change_password=True, password_hash=item.password_hash,
+                                     created_by=created_by))
+        except AccountError as exc:
+            raise ClassListError([Problem(item.line, exc.code, {"username": item.username})]) from None
+    # The whole class in a few statements, not three a learner: the write
+    # lock is held meanwhile, and every statement lets other threads run.
+    taken = _taken({user.username for user in accounts})
+    if taken:  # someone took a name since the check
+        raise ClassListError([Problem(item.line, "username-taken", {"username": item.username})
+                              for item in learners if normalise_username(item.username) in taken])
     # A savepoint: the import is all or nothing even inside a larger step.
     savepoint = db.session.begin_nested()
     try:
-        for item in learners:
-            try:
-                user = create_user(item.username, item.first_password, item.display_name, language=item.language,
-                                   must_change_password=True, password_hash=item.password_hash,
-                                   created_by=created_by)
-            except AccountError as exc:  # someone took the name since the check
-                raise ClassListError([Problem(item.line, exc.code, {"username": item.username})]) from None
-            created.append((user, item.first_password))
-        for user, _password in created:
-            # Not learning.enroll(): every row goes in this one savepoint.
-            # A cohort on a learning path: a row per course (services.new_member_rows).
-            db.session.add_all(new_member_rows(cohort, user, course, now))
+        _insert_all(accounts)
+        users = {user.username: user for user in db.session.scalars(
+            select(User).where(User.username.in_([user.username for user in accounts])))}
+        created = [(users[account.username], item.first_password) for account, item in zip(accounts, learners)]
+        # Not learning.enroll(): every row goes in this one savepoint.
+        # A cohort on a learning path: a row per course (services.new_member_rows).
+        _insert_all([row for user, _password in created for row in new_member_rows(cohort, user, course, now)])
         savepoint.commit()
     except ClassListError:
         savepoint.rollback()

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, exists, func, select
 
 from ..auth.models import User
 from ..content import Course, Lesson, normalise_text
 from ..extensions import db
 from ..learn import services as learning
-from ..learn.models import Attempt, Enrollment, LessonProgress
+from ..learn.models import Attempt, Enrollment, LessonProgress, PathEnrollment, Submission
 from ..timeutil import utcnow
 from .attendance import AttendanceShare, attendance_by_user, attendance_share, sessions_of
 from .models import Attendance, Cohort, CohortMember, CohortSession
@@ -298,13 +298,48 @@ class MyCohort:
         return next(((module, day) for module, day, is_open in self.openings if not is_open), None)
 
 
+# "My learning": the learner's courses, and whether there is anything to
+# show in its other sections, in one statement; a section's own query runs
+# only when it has something.
+_HAS_REVIEWED_ANSWERS = exists().where(Submission.user_id == bindparam("user_id"), Submission.reviewed_dt.is_not(None))
+_IS_ON_A_PATH = exists().where(PathEnrollment.user_id == bindparam("user_id"))
+_IS_IN_A_COHORT = exists().where(CohortMember.user_id == bindparam("user_id"))
+_MY_LEARNING = learning.MY_COURSES.add_columns(_HAS_REVIEWED_ANSWERS, _IS_ON_A_PATH, _IS_IN_A_COHORT)
+_MY_SECTIONS = select(_HAS_REVIEWED_ANSWERS, _IS_ON_A_PATH, _IS_IN_A_COHORT)
+
+
+@dataclass(frozen=True)
+class MySections:
+    """Which sections of "My learning" have something to show."""
+
+    reviewed_answers: bool = True
+    paths: bool = True
+    cohorts: bool = True
+
+
+@dataclass
+class MyLearning:
+    courses: learning.MyCourses
+    sections: MySections
+
+
+def my_learning(user, library) -> MyLearning:
+    """The learner's courses with their progress and which other sections
+    of "My learning" have something: one query (two without any course)."""
+    rows = db.session.execute(_MY_LEARNING, {"user_id": user.id}).all()
+    flags = rows[0][2:] if rows else db.session.execute(_MY_SECTIONS, {"user_id": user.id}).one()
+    return MyLearning(learning.my_courses_of(rows, library), MySections(*(bool(flag) for flag in flags)))
+
+
+_MEMBERSHIPS_OF = (select(CohortMember).where(CohortMember.user_id == bindparam("user_id"))  # "My learning": built once
+                   .order_by(CohortMember.joined_dt.desc()))
+
+
 def my_cohorts(user, library, today: date | None = None, local: datetime | None = None) -> list[MyCohort]:
     """A learner's cohorts with their schedule and the learner's own
     attendance; nobody else's."""
     today, local = today or local_today(), local or local_now()
-    memberships = list(db.session.scalars(
-        select(CohortMember).where(CohortMember.user_id == user.id).order_by(CohortMember.joined_dt.desc())
-    ))
+    memberships = list(db.session.scalars(_MEMBERSHIPS_OF, {"user_id": user.id}))
     result, seen = [], set()
     for member in memberships:
         if member.cohort_id in seen:  # a cohort on a path: a row per course, shown once

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, bindparam, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
@@ -408,19 +408,41 @@ def member_ids_query(cohort_id: int):
 
 # -- pacing -----------------------------------------------------------------------
 
+# Every lesson page of a signed-in learner asks: built once.
+_MODULE_OPENS_ON = (
+    select(ModuleOpening.opens_on)
+    .join(CohortMember, CohortMember.cohort_id == ModuleOpening.cohort_id)
+    .join(Cohort, Cohort.id == ModuleOpening.cohort_id)
+    .where(CohortMember.user_id == bindparam("user_id"), CohortMember.course_id == bindparam("course_id"),
+           ModuleOpening.module_id == bindparam("module_id"), Cohort.pacing == "scheduled")
+)
+
+
 def module_opens_on(user, course, module_id: str, today: date | None = None) -> date | None:
     """The date a module opens for this learner if it is not open yet
     (scheduled pacing in their cohort), else None. One query."""
     if not getattr(user, "is_authenticated", False) or course is None:
         return None
-    opens_on = db.session.scalar(
-        select(ModuleOpening.opens_on)
-        .join(CohortMember, CohortMember.cohort_id == ModuleOpening.cohort_id)
-        .join(Cohort, Cohort.id == ModuleOpening.cohort_id)
-        .where(CohortMember.user_id == user.id, CohortMember.course_id == course.id,
-               ModuleOpening.module_id == module_id, Cohort.pacing == "scheduled")
-    )
+    opens_on = db.session.scalar(_MODULE_OPENS_ON, {"user_id": user.id, "course_id": course.id, "module_id": module_id})
     return opens_on if opens_on is not None and opens_on > (today or local_today()) else None
+
+
+# A lesson page's one query: the learner's state in the lesson and the date
+# its module opens for them (None when not scheduled).
+_LESSON_STATE_AND_OPENING = learning.LESSON_STATE.add_columns(_MODULE_OPENS_ON.limit(1).scalar_subquery())
+
+
+def lesson_state_and_opening(user, course: Course, lesson, today: date | None = None
+                             ) -> tuple[learning.LessonState, date | None]:
+    """learning.lesson_state and module_opens_on together: one query for an
+    enrolled learner (a cohort's members are enrolled), two otherwise."""
+    found = db.session.execute(_LESSON_STATE_AND_OPENING, {
+        "user_id": user.id, "course_id": course.id, "lesson_key": lesson.key, "module_id": lesson.module_id}).first()
+    if found is None:  # not enrolled: no row to carry the date
+        return learning.lesson_state_of(lesson, None, None, None), module_opens_on(user, course, lesson.module_id, today)
+    enrollment, progress, feedback, opens_on = found
+    state = learning.lesson_state_of(lesson, enrollment, progress, feedback)
+    return state, (opens_on if opens_on is not None and opens_on > (today or local_today()) else None)
 
 
 def opening_dates(cohort: Cohort) -> dict[str, date]:

@@ -55,13 +55,6 @@ def send(course_id: str, module_id: str, lesson_id: str):
                     + "#lesson-feedback", 303)
 
 
-@bp.app_template_global("my_lesson_feedback")
-def my_lesson_feedback_global(course, lesson):
-    if not current_user.is_authenticated:
-        return None
-    return lesson_feedback.feedback_for(current_user, course.id, lesson.key)
-
-
 # -- the admins' report -----------------------------------------------------------
 
 @dataclass

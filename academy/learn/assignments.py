@@ -16,7 +16,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..content import Assignment, Course, Lesson
@@ -145,10 +145,12 @@ def remove_file(user, file_id: int) -> str:
     return name
 
 
+_REVIEWED_FOR = (select(Submission)  # on every "My learning": built once
+                 .where(Submission.user_id == bindparam("user_id"), Submission.reviewed_dt.is_not(None))
+                 .order_by(Submission.reviewed_dt.desc()))
+
+
 def reviewed_for(user) -> list[Submission]:
     """The learner's answers a reviewer has returned or accepted, newest
     review first: what "My learning" tells them about."""
-    return list(db.session.scalars(
-        select(Submission).where(Submission.user_id == user.id, Submission.reviewed_dt.is_not(None))
-        .order_by(Submission.reviewed_dt.desc())
-    ))
+    return list(db.session.scalars(_REVIEWED_FOR, {"user_id": user.id}))

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from ..content import Course, Lesson
@@ -22,8 +22,14 @@ from .services import LearningError
 COMMENT_LIMIT = 1_000
 
 
+# Run by every lesson page of an enrolled learner: built once.
+_FEEDBACK = select(LessonFeedback).where(LessonFeedback.user_id == bindparam("user_id"),
+                                         LessonFeedback.course_id == bindparam("course_id"),
+                                         LessonFeedback.lesson_key == bindparam("lesson_key"))
+
+
 def feedback_for(user, course_id: str, lesson_key: str) -> LessonFeedback | None:
-    return db.session.scalar(select(LessonFeedback).filter_by(user_id=user.id, course_id=course_id, lesson_key=lesson_key))
+    return db.session.scalar(_FEEDBACK, {"user_id": user.id, "course_id": course_id, "lesson_key": lesson_key})
 
 
 def save_feedback(user, course: Course, lesson: Lesson, helpful: bool | None, comment: str, language: str,

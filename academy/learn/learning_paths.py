@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from ..content import Course, LearningPath
@@ -109,9 +109,13 @@ def path_progress(user, path: LearningPath, library) -> PathProgress:
     return progress
 
 
+_PATHS_OF = (select(PathEnrollment).where(PathEnrollment.user_id == bindparam("user_id"))  # "My learning": built once
+             .order_by(PathEnrollment.enrolled_dt.desc()))
+
+
 def my_paths(user, library) -> list[PathProgress]:
     """The paths a learner is on, most recently started first."""
-    rows = db.session.scalars(select(PathEnrollment).filter_by(user_id=user.id).order_by(PathEnrollment.enrolled_dt.desc()))
+    rows = db.session.scalars(_PATHS_OF, {"user_id": user.id})
     return [path_progress(user, path, library) for row in rows if (path := library.get_path(row.path_id)) is not None]
 
 

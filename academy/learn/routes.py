@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..certificates import services as certificates
+from ..cohorts import reports
 from ..cohorts import services as cohorts
 from ..content import lesson_view
 from ..extensions import db
@@ -141,11 +142,12 @@ def submit(course_id: str, module_id: str, lesson_id: str):
         _issue_certificate_if_complete(course)
     elif not _wants_json():
         flash(_("These answers were already saved; here is the result."), "info")
+    # Read before the commit expires the attempt: reading it afterwards would
+    # open a second transaction (on SQLite: take the write lock once more).
+    attempt_url, score, passed = url_for("learn.attempt", attempt_id=attempt.id), attempt.score, attempt.passed
     db.session.commit()
-    attempt_url = url_for("learn.attempt", attempt_id=attempt.id)
     if _wants_json():  # stored now (200) or already (200): the phone's queue forgets it
-        return jsonify(status="recorded" if created else "duplicate", attempt_url=attempt_url,
-                       score=attempt.score, passed=attempt.passed)
+        return jsonify(status="recorded" if created else "duplicate", attempt_url=attempt_url, score=score, passed=passed)
     return redirect(attempt_url, 303)
 
 
@@ -173,7 +175,8 @@ def attempt(attempt_id: int):
 @login_required
 def my_learning():
     library = get_library()
-    progress = services.my_learning(current_user, library)
-    held = {c.course_id: c for c in certificates.certificates_of(current_user) if not c.is_revoked}
-    retired = services.enrollments_no_longer_offered(current_user, library)
-    return render_template("learn/my.html", progress=progress, certificates=held, retired=retired)
+    mine = reports.my_learning(current_user, library)
+    held = ({c.course_id: c for c in certificates.certificates_of(current_user) if not c.is_revoked}
+            if mine.courses.any_completed else {})
+    return render_template("learn/my.html", progress=mine.courses.progress, certificates=held,
+                           retired=mine.courses.retired, sections=mine.sections)

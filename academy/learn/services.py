@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select, union
+from sqlalchemy import and_, bindparam, func, select, union
 from sqlalchemy.exc import IntegrityError
 
 from ..content import QUESTION_TYPES, AnswerError, Course, Lesson, LessonText
@@ -18,7 +18,8 @@ from ..content_updates import Changes
 from ..domain import DomainError
 from ..extensions import db
 from ..timeutil import utcnow
-from .models import Attempt, Enrollment, LessonProgress, Submission
+from ..web import Uncompressed
+from .models import Attempt, Enrollment, LessonFeedback, LessonProgress, Submission
 
 NOT_STARTED, IN_PROGRESS, COMPLETE, FAILED = "not-started", "in-progress", "complete", "failed"
 
@@ -30,8 +31,41 @@ class LearningError(DomainError):
 
 # -- enrolment ------------------------------------------------------------------
 
+# Statements that every lesson page and "My learning" run, built once (a
+# statement built per call costs about as much again as running it).
+_ENROLLMENT = select(Enrollment).where(Enrollment.user_id == bindparam("user_id"),
+                                       Enrollment.course_id == bindparam("course_id"))
+# What "My learning" reads of the learner's courses: each enrolment with
+# each of its progress rows (or none), latest activity first. The cohorts
+# layer adds the columns of the page's other sections to it
+# (cohorts.reports.my_learning); my_courses_of reads the rows.
+MY_COURSES = (
+    select(Enrollment, LessonProgress)
+    .outerjoin(LessonProgress, and_(LessonProgress.user_id == Enrollment.user_id,
+                                    LessonProgress.course_id == Enrollment.course_id))
+    .where(Enrollment.user_id == bindparam("user_id"))
+    .order_by(Enrollment.last_activity_dt.desc().nullslast(), Enrollment.enrolled_dt.desc(), Enrollment.id)
+)
+_PROGRESS_ROWS = select(LessonProgress).where(LessonProgress.user_id == bindparam("user_id"),
+                                              LessonProgress.course_id == bindparam("course_id"))
+_PROGRESS_ROW = _PROGRESS_ROWS.where(LessonProgress.lesson_key == bindparam("lesson_key"))
+# What lesson_state reads: the enrolment, and the lesson's progress and
+# feedback rows if there are. A layer above may add columns to it
+# (cohorts.services.lesson_state_and_opening).
+LESSON_STATE = (
+    select(Enrollment, LessonProgress, LessonFeedback)
+    .outerjoin(LessonProgress, and_(LessonProgress.user_id == Enrollment.user_id,
+                                    LessonProgress.course_id == Enrollment.course_id,
+                                    LessonProgress.lesson_key == bindparam("lesson_key")))
+    .outerjoin(LessonFeedback, and_(LessonFeedback.user_id == Enrollment.user_id,
+                                    LessonFeedback.course_id == Enrollment.course_id,
+                                    LessonFeedback.lesson_key == bindparam("lesson_key")))
+    .where(Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id"))
+)
+
+
 def enrollment_for(user, course_id: str) -> Enrollment | None:
-    return db.session.scalar(select(Enrollment).filter_by(user_id=user.id, course_id=course_id))
+    return db.session.scalar(_ENROLLMENT, {"user_id": user.id, "course_id": course_id})
 
 
 def enrolled_course_ids(user) -> set[str]:
@@ -55,7 +89,7 @@ def enroll(user, course: Course, now=None) -> Enrollment:
 # -- progress -------------------------------------------------------------------
 
 def _progress_rows(user, course_id: str) -> dict[str, LessonProgress]:
-    rows = db.session.scalars(select(LessonProgress).filter_by(user_id=user.id, course_id=course_id))
+    rows = db.session.scalars(_PROGRESS_ROWS, {"user_id": user.id, "course_id": course_id})
     return {row.lesson_key: row for row in rows}
 
 
@@ -63,7 +97,7 @@ def _progress_row(user, course_id: str, lesson_key: str, now) -> LessonProgress:
     """The learner's row for a lesson, created on first use. Two requests
     creating it at once (two tabs) meet the unique key: the loser reads the
     winner's row."""
-    row = db.session.scalar(select(LessonProgress).filter_by(user_id=user.id, course_id=course_id, lesson_key=lesson_key))
+    row = db.session.scalar(_PROGRESS_ROW, {"user_id": user.id, "course_id": course_id, "lesson_key": lesson_key})
     if row is not None:
         return row
     try:
@@ -71,7 +105,7 @@ def _progress_row(user, course_id: str, lesson_key: str, now) -> LessonProgress:
             row = LessonProgress(user_id=user.id, course_id=course_id, lesson_key=lesson_key, started_dt=now)
             db.session.add(row)
     except IntegrityError:
-        row = db.session.scalar(select(LessonProgress).filter_by(user_id=user.id, course_id=course_id, lesson_key=lesson_key))
+        row = db.session.scalar(_PROGRESS_ROW, {"user_id": user.id, "course_id": course_id, "lesson_key": lesson_key})
     return row
 
 
@@ -142,29 +176,46 @@ def course_progress(user, course: Course) -> CourseProgress:
     return CourseProgress(course, enrollment_for(user, course.id), _progress_rows(user, course.id))
 
 
-def _enrollments(user) -> list[Enrollment]:
-    return list(db.session.scalars(
-        select(Enrollment).filter_by(user_id=user.id).order_by(Enrollment.last_activity_dt.desc().nullslast(), Enrollment.enrolled_dt.desc())
-    ))
+@dataclass
+class MyCourses:
+    progress: list[CourseProgress]  # most recent activity first
+    retired: list[Enrollment]  # in courses taken off the box: their records are kept
+
+    @property
+    def any_completed(self) -> bool:
+        """Whether a course was ever completed. A course's certificate is
+        issued only for a completed enrolment, and completion is never taken
+        back: without one, the learner holds no course certificate."""
+        return any(item.enrollment.completed_dt for item in self.progress) or any(e.completed_dt for e in self.retired)
 
 
-def my_learning(user, library) -> list[CourseProgress]:
-    return [CourseProgress(library.get(e.course_id), e, _progress_rows(user, e.course_id))
-            for e in _enrollments(user) if library.get(e.course_id) is not None]
+def my_courses_of(rows, library) -> MyCourses:
+    """A learner's enrolments with their progress, from the rows MY_COURSES
+    reads (and any columns added after them)."""
+    progress: dict[int, CourseProgress] = {}
+    retired: dict[int, Enrollment] = {}
+    for enrollment, row, *_added in rows:
+        course = library.get(enrollment.course_id)
+        if course is None:
+            retired[enrollment.id] = enrollment
+            continue
+        item = progress.get(enrollment.id)
+        if item is None:
+            item = progress[enrollment.id] = CourseProgress(course, enrollment)
+        if row is not None:
+            item.rows[row.lesson_key] = row
+    return MyCourses(list(progress.values()), list(retired.values()))
 
 
-def enrollments_no_longer_offered(user, library) -> list[Enrollment]:
-    """Enrolments in courses taken off the box: their records are kept."""
-    return [e for e in _enrollments(user) if library.get(e.course_id) is None]
-
-
-def _update_course_completion(user, course: Course, enrollment: Enrollment, now) -> None:
-    if enrollment.completed_dt is None and course_progress_complete(user, course):
+def _update_course_completion(user, course: Course, enrollment: Enrollment, now,
+                              rows: dict[str, LessonProgress] | None = None) -> None:
+    """``rows``: the learner's progress rows of the course, if already read."""
+    if enrollment.completed_dt is None and course_progress_complete(user, course, rows):
         enrollment.completed_dt = now
 
 
-def course_progress_complete(user, course: Course) -> bool:
-    rows = _progress_rows(user, course.id)
+def course_progress_complete(user, course: Course, rows: dict[str, LessonProgress] | None = None) -> bool:
+    rows = _progress_rows(user, course.id) if rows is None else rows
     return all(rows.get(lesson.key) is not None and rows[lesson.key].completed_dt is not None for lesson in course.lessons)
 
 
@@ -175,6 +226,7 @@ class LessonState:
     status: str
     attempts_used: int
     attempts_left: int | None  # None: unlimited
+    feedback: LessonFeedback | None = None  # the learner's rating and comment of the lesson
 
     @property
     def enrolled(self) -> bool:
@@ -186,15 +238,18 @@ class LessonState:
 
 
 def lesson_state(user, course: Course, lesson: Lesson) -> LessonState:
-    """What a learner has done in a lesson: read only, for showing a page."""
-    enrollment = enrollment_for(user, course.id)
-    progress = None
-    if enrollment is not None:
-        progress = db.session.scalar(
-            select(LessonProgress).filter_by(user_id=user.id, course_id=course.id, lesson_key=lesson.key))
+    """What a learner has done in a lesson, and said of it: read only, for
+    showing a page. One query."""
+    found = db.session.execute(LESSON_STATE, {"user_id": user.id, "course_id": course.id, "lesson_key": lesson.key}).first()
+    return lesson_state_of(lesson, *(found if found is not None else (None, None, None)))
+
+
+def lesson_state_of(lesson: Lesson, enrollment: Enrollment | None, progress: LessonProgress | None,
+                    feedback: LessonFeedback | None) -> LessonState:
+    """A LessonState from the rows LESSON_STATE reads."""
     used = progress.attempt_count if progress else 0
     left = None if lesson.max_attempts is None else max(lesson.max_attempts - used, 0)
-    return LessonState(enrollment, progress, lesson_status(lesson, progress), used, left)
+    return LessonState(enrollment, progress, lesson_status(lesson, progress), used, left, feedback)
 
 
 def needs_visit_record(state: LessonState, lesson: Lesson) -> bool:
@@ -245,8 +300,12 @@ def _record_complete(user, course: Course, enrollment: Enrollment, row: LessonPr
 
 # -- attempts -------------------------------------------------------------------
 
+class _AttemptSerializer(Uncompressed, URLSafeSerializer):
+    pass
+
+
 def _serializer(secret_key: str) -> URLSafeSerializer:
-    return URLSafeSerializer(secret_key, salt="academy.attempt")
+    return _AttemptSerializer(secret_key, salt="academy.attempt")
 
 
 def new_attempt_token(secret_key: str, user, course: Course, lesson: Lesson) -> str:
@@ -306,6 +365,18 @@ def grade(text: LessonText, form: Mapping[str, list[str]], source: LessonText | 
     return Graded(answers, results, round(score, 1))
 
 
+# Every quiz answer runs these: built once.
+_ATTEMPT_BY_TOKEN = select(Attempt).where(Attempt.token == bindparam("token"), Attempt.user_id == bindparam("user_id"))
+_LESSON_ATTEMPTS = (Attempt.user_id == bindparam("user_id"), Attempt.course_id == bindparam("course_id"),
+                    Attempt.lesson_key == bindparam("lesson_key"))
+# The enrolment (locked on PostgreSQL), the attempts used in the lesson and
+# the attempt recorded under this id if any: one query.
+_BEFORE_AN_ATTEMPT = _ENROLLMENT.add_columns(
+    select(func.count(Attempt.id)).where(*_LESSON_ATTEMPTS).scalar_subquery(),
+    select(Attempt.id).where(*_LESSON_ATTEMPTS, Attempt.token == bindparam("token")).scalar_subquery(),
+).with_for_update(of=Enrollment)
+
+
 def submit_attempt(user, course: Course, lesson: Lesson, language: str, nonce: str,
                    form: Mapping[str, list[str]], now=None) -> tuple[Attempt, bool]:
     """Record one graded attempt. Returns (attempt, created): the same form
@@ -315,30 +386,31 @@ def submit_attempt(user, course: Course, lesson: Lesson, language: str, nonce: s
     # enrolment row is locked (PostgreSQL; on SQLite the request's
     # BEGIN IMMEDIATE already serialises writers), so that twenty copies of
     # one form record one attempt and max_attempts holds under parallel posts.
-    enrollment = db.session.scalar(
-        select(Enrollment).filter_by(user_id=user.id, course_id=course.id).with_for_update())
-    existing = db.session.scalar(select(Attempt).filter_by(token=nonce, user_id=user.id))
-    if existing is not None:
-        return existing, False
-    if enrollment is None:
+    # An attempt id is signed for one learner and lesson: the attempt
+    # recorded under it, if any, is in this lesson. Attempts are recorded
+    # only for an enrolment, and enrolments stay.
+    found = db.session.execute(
+        _BEFORE_AN_ATTEMPT, {"user_id": user.id, "course_id": course.id, "lesson_key": lesson.key, "token": nonce}).first()
+    if found is None:
         raise LearningError("not-enrolled")
+    enrollment, used, existing_id = found
+    if existing_id is not None:
+        return db.session.get(Attempt, existing_id), False
     if not lesson.graded:
         raise LearningError("not-graded")
     text = lesson.text(language)
-    used = db.session.scalar(
-        select(func.count(Attempt.id)).filter_by(user_id=user.id, course_id=course.id, lesson_key=lesson.key)
-    )
     if lesson.max_attempts is not None and used >= lesson.max_attempts:
         raise LearningError("no-attempts-left")
     graded = grade(text, form, lesson.source)
+    rows = _progress_rows(user, course.id)  # this lesson's, and the others' for the course's completion
     savepoint = db.session.begin_nested()
-    attempt = Attempt(
+    row = rows[lesson.key] = rows.get(lesson.key) or _progress_row(user, course.id, lesson.key, now)
+    attempt = Attempt(  # added after the reads: the changes go to the database in one flush
         token=nonce, user_id=user.id, course_id=course.id, lesson_key=lesson.key, lesson_version=lesson.version,
         language=text.language, answers=graded.answers, results=graded.results, score=graded.score,
         passed=graded.score >= lesson.pass_percent, created_dt=now,
     )
     db.session.add(attempt)
-    row = _progress_row(user, course.id, lesson.key, now)
     row.attempt_count = (row.attempt_count or 0) + 1
     row.best_score = graded.score if row.best_score is None else max(row.best_score, graded.score)
     if row.completed_dt is None and lesson_requirements_met(user, course, lesson, passed=attempt.passed):
@@ -347,11 +419,11 @@ def submit_attempt(user, course: Course, lesson: Lesson, language: str, nonce: s
     enrollment.last_lesson_key = lesson.key
     try:
         db.session.flush()
-        _update_course_completion(user, course, enrollment, now)
+        _update_course_completion(user, course, enrollment, now, rows)
         savepoint.commit()
     except IntegrityError:  # the same form, sent twice at the same moment
         savepoint.rollback()
-        existing = db.session.scalar(select(Attempt).filter_by(token=nonce, user_id=user.id))
+        existing = db.session.scalar(_ATTEMPT_BY_TOKEN, {"token": nonce, "user_id": user.id})
         if existing is None:
             raise
         return existing, False

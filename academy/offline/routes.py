@@ -53,7 +53,9 @@ def build_version(static_folder: str) -> str:
     return digest.hexdigest()[:12]
 
 
+@functools.cache
 def assets_version() -> str:
+    """build_version of the static folder; every page asks (resource() looks at the disk)."""
     return build_version(str(resource("static")))
 
 

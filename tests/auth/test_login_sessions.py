@@ -194,3 +194,11 @@ def test_the_setup_link_signs_the_admin_in_with_a_server_side_session(client):
                                          "confirm": "longenough1", "language": "en", "email": ""})
     assert signed_in(client.get("/admin/users"))
     assert len(sessions_of(accounts.find_user("boss"))) == 1
+
+
+def test_reading_a_page_from_another_address_or_browser_leaves_the_session_cookie_as_it_was(client, make_user, login):
+    login(client, make_user("sang"))
+    client.get("/my")  # the first page after signing in adds the form token to the cookie
+    response = client.get("/my", headers={"User-Agent": "another browser"}, environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers

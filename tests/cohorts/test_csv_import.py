@@ -218,3 +218,68 @@ def test_a_name_of_invisible_characters_only_is_reported_as_missing(cohort):
     with pytest.raises(csv_import.ClassListError) as error:
         csv_import.read_class_list("display_name\n\u202e\u2066\u200f\nMai\n".encode(), "vi")
     assert [(p.line, p.code) for p in error.value.problems] == [(2, "no-name")]
+
+
+def class_of(size: int) -> str:
+    return "display_name\n" + "".join(f"Nguyễn Thị Học Viên {n:03d}\n" for n in range(1, size + 1))
+
+
+def statements_while(work) -> list[str]:
+    from sqlalchemy import event
+
+    seen = []
+
+    def note(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        work()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    return seen
+
+
+def test_a_class_of_three_hundred_is_checked_and_written_in_a_handful_of_statements(cohort, course):
+    """The write lock is held while the accounts are written: a few
+    statements for the whole class, not a few per learner."""
+    learners = []
+    reading = statements_while(lambda: learners.extend(csv_import.read_class_list(class_of(300).encode(), "vi")))
+    learners = csv_import.give_first_passwords(learners)
+    writing = statements_while(lambda: csv_import.import_class(cohort, course, learners))
+    assert len(reading) <= 2 and len(writing) <= 10
+    assert user_count() == 300 + 1  # and the tutor
+    assert db.session.scalar(select(func.count(CohortMember.id))) == 300
+    assert db.session.scalar(select(func.count(Enrollment.id))) == 300
+    assert named("nguyen.thi.hoc.vien.001").must_change_password
+
+
+def test_imports_hash_their_first_passwords_one_at_a_time_leaving_room_for_sign_ins(monkeypatch):
+    import threading
+
+    running, most = [0], [0]
+    guard, meeting = threading.Lock(), threading.Barrier(2)
+    real_hash = accounts.generate_password_hash
+
+    def counting_hash(password, method):
+        with guard:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            try:
+                meeting.wait(timeout=0.5)  # two hashes running at once would meet here
+            except threading.BrokenBarrierError:
+                pass
+            return real_hash(password, method=method)
+        finally:
+            with guard:
+                running[0] -= 1
+
+    monkeypatch.setattr(accounts, "generate_password_hash", counting_hash)
+    learners = [csv_import.NewLearner(n, f"Learner {n}", f"learner{n}", "vi", False) for n in range(12)]
+    imports = [threading.Thread(target=csv_import.give_first_passwords, args=(learners,)) for _ in range(2)]
+    for thread in imports:
+        thread.start()
+    for thread in imports:
+        thread.join()
+    assert most[0] == 1

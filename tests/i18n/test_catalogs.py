@@ -47,3 +47,23 @@ def test_the_check_notices_a_catalog_changed_but_not_compiled(tmp_path):
     assert any("out of date" in line for line in catalogs.problems(translations=translations))
     catalogs.compile_all(translations)
     assert catalogs.problems(translations=translations) == []
+
+
+def test_a_template_switched_to_another_language_mid_request_speaks_it_and_then_the_readers_again(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{{ _('Courses') }} {{ ngettext('%(num)d attempt left', '%(num)d attempts left', 2) }}"
+    with app.test_request_context(headers={"Accept-Language": "vi"}):
+        assert render_template_string(template) == "Khóa học Còn 2 lượt làm bài"
+        with force_locale("zh"):  # a join sheet printed in the class's language
+            assert render_template_string(template).startswith("课程 ")
+        assert render_template_string(template) == "Khóa học Còn 2 lượt làm bài"
+
+
+def test_translated_template_strings_are_escaped_and_formatted_as_before(app):
+    from flask import render_template_string
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        page = render_template_string("{{ _('Your best score: %(score)s%% (pass mark %(pass)d%%)', score='<b>', pass=80) }}")
+    assert page == "Your best score: &lt;b&gt;% (pass mark 80%)"

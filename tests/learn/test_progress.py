@@ -112,3 +112,20 @@ def test_a_progress_row_belongs_to_one_learner(client, learner, course, make_use
     complete_lesson(client, course, course.lessons[0])
     other = make_user("lan")
     assert services.course_progress(other, course).completed_count == 0
+
+
+def test_my_learning_of_a_learner_with_only_courses_asks_the_database_who_is_signed_in_and_then_one_thing(
+        client, learner, course):
+    """Their courses with the progress, and whether answers were reviewed,
+    a path started or a cohort joined: the other sections ask only then."""
+    from sqlalchemy import event
+
+    from academy.extensions import db
+
+    client.post(f"/courses/{course.id}/enroll")
+    client.get("/my")
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", lambda conn, cursor, statement, *a: statements.append(statement))
+    page = client.get("/my").get_data(as_text=True)
+    assert len(statements) == 2 and "login_sessions" in statements[0] and "EXISTS" in statements[1]
+    assert course.text("en").title in page or course.text("vi").title in page

@@ -259,3 +259,33 @@ def test_an_old_attempt_still_shows_after_a_question_was_removed(client, learner
     page = client.get(response.headers["Location"])
     assert page.status_code == 200
     assert page.get_data(as_text=True).count('class="result right"') == len(attempt.results)
+
+
+def test_an_answer_takes_the_write_lock_once_and_its_reply_needs_no_second_transaction(client, learner, course, graded):
+    from sqlalchemy import event
+
+    enrol(client, course)
+    token = open_lesson(client, course, graded)
+    form = answers_for(graded.text("vi"))
+    begins = []
+    event.listen(db.engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *a: begins.append(statement) if statement.startswith("BEGIN") else None)
+    response = submit(client, course, graded, form, token)
+    assert response.status_code == 303 and re.search(r"/attempts/\d+$", response.headers["Location"])
+    assert begins == ["BEGIN IMMEDIATE"]
+
+
+def test_a_second_answer_is_checked_and_recorded_in_a_dozen_statements(client, learner, course, graded):
+    """The write lock is held while an answer is recorded: the attempts
+    used and a replayed id are one query, the course's progress rows one."""
+    from sqlalchemy import event
+
+    enrol(client, course)
+    submit(client, course, graded, answers_for(graded.text("vi"), correct=False), open_lesson(client, course, graded))
+    token = open_lesson(client, course, graded)
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", lambda conn, cursor, statement, *a: statements.append(statement))
+    assert submit(client, course, graded, answers_for(graded.text("vi")), token).status_code == 303
+    answer = statements[statements.index("BEGIN IMMEDIATE"):]  # (the client first fetched a form token)
+    assert len(answer) <= 12
+    assert attempts(learner) == 2

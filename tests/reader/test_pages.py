@@ -208,3 +208,23 @@ def test_an_error_page_that_cannot_be_shown_falls_back_to_plain_text(tmp_path, m
     assert response.status_code == 500
     assert "Your earlier answers are saved" in response.get_data(as_text=True)
     assert "the template is broken" not in response.get_data(as_text=True)
+
+
+def test_an_enrolled_learners_lesson_page_asks_the_database_who_is_signed_in_and_then_one_thing(
+        app, client, make_user, login, course):
+    """Who is signed in, then the learner's state in the lesson with the date
+    their cohort opens its module: each round trip into SQLite lets other
+    threads take the GIL, so a page that reads makes as few as it can."""
+    from sqlalchemy import event
+
+    from academy.extensions import db
+
+    login(client, make_user("an"))
+    client.post(f"/courses/{course.id}/enroll")
+    lesson = course.lessons[1]
+    url = f"/courses/{course.id}/{lesson.module_id}/{lesson.id}"
+    client.get(url)
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", lambda conn, cursor, statement, *a: statements.append(statement))
+    assert client.get(url).status_code == 200
+    assert len(statements) == 2 and "login_sessions" in statements[0] and "module_openings" in statements[1]
