@@ -156,3 +156,17 @@ def test_a_page_that_only_reads_opens_no_transaction_on_sqlite_and_a_form_post_t
     assert [s for s in statements if s.startswith("BEGIN")] == []
     client.post("/logout")
     assert "BEGIN IMMEDIATE" in statements
+
+
+def test_a_server_process_does_not_load_what_only_a_download_needs(tmp_path):
+    """openpyxl (workbook downloads) and WeasyPrint (PDFs) are imported when
+    first used: each adds megabytes to every server process (the load
+    benchmark's peak RSS goal)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from academy import create_app; "
+            f"create_app({{'DATA_DIR': {str(tmp_path)!r}, 'SECRET_KEY': 'x'}}); "
+            "print(sorted(m for m in ('openpyxl', 'weasyprint') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

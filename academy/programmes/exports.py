@@ -13,8 +13,6 @@ import re
 from pathlib import Path
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from ..pdf import html_to_pdf
 from .present import DIGITS, ReportView, all_measure_words
@@ -70,6 +68,11 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 def report_xlsx(view: ReportView, title: str, direction: str) -> bytes:
     """A workbook: a summary sheet, then one sheet per table."""
+    # Imported here: openpyxl adds about 16 MB to every server process that
+    # loads it, and only an admin's download needs it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     words = all_measure_words()
     bold = Font(bold=True)
     heading_fill = PatternFill("solid", fgColor="F3F6F4")
