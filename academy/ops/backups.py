@@ -10,7 +10,8 @@ a certificate design), and the files learners attached to assignments
 (``submissions/``: the database names them, so the two travel together),
 and the courses an update installed in the data folder (``courses/``: the
 version the learners' records refer to; the shipped courses come back with
-the package). One file, because an admin who copies one file to a
+the package), and on a hub the bundles it keeps to apply later and the
+acknowledgements boxes fetch (``sync/``). One file, because an admin who copies one file to a
 USB stick cannot forget the keys; gzip, because a database compresses to a
 fraction of its size and fourteen daily backups then fit anywhere. Because
 it holds the keys, a backup is written owner-only (0600) and must be kept as
@@ -57,7 +58,11 @@ LEARNER_FOLDERS = ("submissions",)
 #: ``courses.previous``, which a rollback would need only on this box).
 COURSE_FOLDERS = ("courses",)
 COURSES_SOURCE_NOTE = ".academy-source.json"  # academy.content_updates.MARKER (a test checks)
-DATA_FOLDERS = ADMIN_FOLDERS + LEARNER_FOLDERS + COURSE_FOLDERS
+#: A hub's bundles kept aside to apply later and the acknowledgements its
+#: boxes fetch, named by rows in the database (``academy.sync.hub.KEPT_FOLDER``
+#: is inside it; a test checks).
+HUB_FOLDERS = ("sync",)
+DATA_FOLDERS = ADMIN_FOLDERS + LEARNER_FOLDERS + COURSE_FOLDERS + HUB_FOLDERS
 SECRET_FILES = frozenset(KEY_FILES)
 #: Tables every Academy database has had since its first migration.
 ACADEMY_TABLES = frozenset({"users", "enrollments", "lesson_progress", "attempts", "alembic_version"})
@@ -547,7 +552,8 @@ def restore_backup(app, source: Path, known_revisions: set[str], now: datetime |
                 report.kept_aside.append(_set_aside(target, stamp))
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(unpacked, target)
-            private = name in SECRET_FILES or name.split("/")[0] in LEARNER_FOLDERS  # keys; learners' photos
+            # keys; learners' photos; a hub's bundles of learners' records
+            private = name in SECRET_FILES or name.split("/")[0] in LEARNER_FOLDERS + HUB_FOLDERS
             os.chmod(target, 0o600 if private else 0o644)
             report.restored_files.append(name)
         give_to_data_dir_owner(data_dir, database, *(data_dir / name for name in report.restored_files),

@@ -137,16 +137,24 @@ def _record(bundle_sha: str, result: ImportResult, kept_path: str | None = None,
     result.record_id = row.id
 
 
+#: Where a hub keeps bundles it cannot apply yet, in its data folder (backups
+#: keep the folder: academy.ops.backups.HUB_FOLDERS).
+KEPT_FOLDER = "sync/kept"
+
+
 def _keep_aside(data: bytes, data_dir: Path, sha: str) -> str:
-    folder = Path(data_dir) / "sync" / "kept"
+    """Write the bundle into the kept folder; the path returned is relative
+    to the data folder, so that a hub restored elsewhere still finds it."""
+    folder = Path(data_dir) / KEPT_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{sha}.zip"
     if not target.exists():
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        # Hidden while it is written: a backup taken meanwhile leaves it out.
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, target)
-    return str(target)
+    return f"{KEPT_FOLDER}/{target.name}"
 
 
 def _progress(box: HubBox, result: ImportResult) -> None:
@@ -263,7 +271,7 @@ def retry_kept(data_dir: Path, now=None) -> list[ImportResult]:
                               .order_by(HubBundle.id)).all()
     for row in rows:
         box = db.session.get(HubBox, row.box_id) if row.box_id else None
-        path = Path(row.kept_path)
+        path = Path(data_dir) / row.kept_path  # rows written before 2026-12 hold an absolute path: kept as is
         if box is None or box.revoked_dt is not None or not path.is_file():
             continue
         result = import_bundle(path.read_bytes(), data_dir, now)

@@ -13,8 +13,6 @@ from academy import create_app
 from academy.extensions import db
 
 
-
-
 @pytest.fixture
 def make_academy(tmp_path, migrated_db, shipped_library):
     """An Academy of its own: ``make_academy("saigon")`` or

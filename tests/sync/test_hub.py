@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import shutil
+import stat
 import zipfile
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from sync_helpers import inside, learn, people
@@ -222,6 +224,30 @@ def test_a_bundle_from_an_unknown_box_is_kept_aside_and_applied_once_the_box_is_
         db.session.commit()
     assert [r.status for r in results] == ["applied"]
     assert hub_numbers(central) == box_numbers(box)
+
+
+def test_a_kept_bundle_comes_back_with_a_backup_restored_into_another_data_folder(box, central, make_academy,
+                                                                                   tmp_path):
+    from academy.ops import backups
+    from academy.setup import known_revisions
+
+    assert hub.KEPT_FOLDER.split("/")[0] in backups.HUB_FOLDERS
+    assert deliver(central, export(box)).status == "kept-aside"
+    with inside(central):
+        made = backups.create_backup(central, tmp_path / "hub.tar.gz")
+    assert any(name.startswith(hub.KEPT_FOLDER + "/") for name in backups.archive_names(made))
+
+    new_hub = make_academy("new-hub", role="hub")  # new hardware: another data folder
+    with inside(new_hub):
+        backups.restore_backup(new_hub, made, known_revisions(new_hub))
+    kept = next((Path(new_hub.config["DATA_DIR"]) / hub.KEPT_FOLDER).glob("*.zip"))
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600  # learners' records
+    register(new_hub, box)
+    with inside(new_hub):
+        results = hub.retry_kept(new_hub.config["DATA_DIR"])
+        db.session.commit()
+    assert [r.status for r in results] == ["applied"]
+    assert hub_numbers(new_hub) == box_numbers(box)
 
 
 def test_a_bundle_from_a_revoked_box_is_kept_aside(box, central):
