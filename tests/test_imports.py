@@ -25,6 +25,7 @@ DEFERRED_IMPORTS = {
     "weasyprint": "0.4 s to import; only a PDF render needs it",
     "fontTools": "only a PDF render or a glyph check needs it",
     "pypdf": "only reading a certificate back needs it",
+    "openpyxl": "7 MB in every server process; only a workbook download needs it",
     "playwright": "only the browser tests need it",
     "academy.app": "academy/__init__ hands out create_app without loading Flask for academy.content",
 }
