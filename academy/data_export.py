@@ -10,6 +10,7 @@ from .certificates.models import Certificate
 from .extensions import db
 from .learn.models import Attempt, Enrollment, LessonFeedback, LessonProgress, PathEnrollment, Submission
 from .programmes.models import LearnerProfile, Organisation
+from .sync.models import SyncLearner
 
 
 def export_user_data(user: User, library=None) -> dict:
@@ -20,6 +21,10 @@ def export_user_data(user: User, library=None) -> dict:
     def iso(value):
         return value.isoformat() + "Z" if value else None
 
+    # The random key this box's bundles use for the person (docs/sync.md):
+    # with it they can ask the programme's hub for what it holds of them.
+    sync_key = db.session.scalar(select(SyncLearner.key).filter_by(
+        user_id=user.id, user_created_dt=user.created_dt, erased_dt=None))
     profile = db.session.get(LearnerProfile, user.id)
     organisation = db.session.get(Organisation, profile.organisation_id) if profile and profile.organisation_id else None
     return {
@@ -34,6 +39,7 @@ def export_user_data(user: User, library=None) -> dict:
             "job_role": profile.job_role if profile else None,
             "age_band": profile.age_band if profile else None,
         },
+        "known_to_the_programme_hub_as": sync_key,
         "enrollments": [
             {"course": e.course_id, "enrolled": iso(e.enrolled_dt), "completed": iso(e.completed_dt),
              "last_lesson": e.last_lesson_key} for e in rows(Enrollment)

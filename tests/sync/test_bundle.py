@@ -85,6 +85,20 @@ def test_a_bundle_holds_everything_the_hub_has_not_acknowledged_with_the_same_ev
     assert [e["id"] for e in second] == [e["id"] for e in first]
 
 
+def test_a_learner_finds_the_key_the_bundles_know_them_by_in_their_data_download(box):
+    """The key tells the hub nothing about the person; the person needs it
+    to ask the programme what it holds of them."""
+    _bundle, _events, state = bundle_of(box, privacy="pseudonymised")
+    sent = {line["key"] for line in state if line["type"] == "learner"}
+    with inside(box):
+        from academy.auth.models import User
+        from academy.data_export import export_user_data
+
+        learners = db.session.scalars(select(User).where(User.username.like("mai%"))).all()
+        keys = [export_user_data(user)["known_to_the_programme_hub_as"] for user in learners]
+    assert len(set(keys)) == len(learners) == 3 and set(keys) <= sent
+
+
 def test_pseudonymised_learners_have_a_random_key_and_no_name(box):
     bundle, events, state = bundle_of(box, privacy="pseudonymised")
     text = json.dumps([events, state], ensure_ascii=False)
