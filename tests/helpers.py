@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,6 +29,34 @@ class FixedLibrary:
 
     def get(self):
         return self.library
+
+
+def serve_copies(app, folder: Path, *course_folders: Path) -> Path:
+    """Copy these course folders into ``folder`` and have the app serve it,
+    reading it again on every request (a test edits the files)."""
+    from academy.library import LibraryCache
+
+    for source in course_folders:
+        shutil.copytree(source, folder / source.name)
+    app.extensions["academy.library"] = LibraryCache(folder, app.config["LANGUAGES"], 0, app.logger)
+    return folder
+
+
+def statements_sent(work) -> list[str]:
+    """The SQL statements ``work()`` sends to the database."""
+    from sqlalchemy import event
+
+    seen = []
+
+    def note(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        work()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    return seen
 
 
 def shipped_courses() -> list[str]:

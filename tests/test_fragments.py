@@ -5,12 +5,10 @@ person's data to another."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
-from helpers import CSRF_RE
+from helpers import CSRF_RE, serve_copies
 
-from academy.library import LibraryCache
 
 COURSE = "climate-action-cycling"
 MODULE = "02-where-emissions-come-from"
@@ -20,10 +18,7 @@ LESSON = f"/courses/{COURSE}/where-emissions-come-from/bicycle-hot-spots"
 @pytest.fixture
 def courses(app, tmp_path):
     """A courses folder the server reads again on every request."""
-    folder = tmp_path / "courses"
-    shutil.copytree(app.config["COURSES_DIR"] / COURSE, folder / COURSE)
-    app.extensions["academy.library"] = LibraryCache(folder, app.config["LANGUAGES"], 0, app.logger)
-    return folder
+    return serve_copies(app, tmp_path / "courses", app.config["COURSES_DIR"] / COURSE)
 
 
 def retitle(path, old: str, new: str) -> None:

@@ -7,7 +7,7 @@ import logging
 import shutil
 
 import pytest
-from helpers import answers_for, attempt_token, lesson_url
+from helpers import answers_for, attempt_token, lesson_url, serve_copies
 from sqlalchemy import select
 
 from academy.extensions import db
@@ -23,10 +23,7 @@ QUIZ_EN = "01-why-climate-action/03-check-your-understanding.en.md"
 def courses(app, tmp_path):
     """A courses folder of the server's own, with one shipped course; the
     server looks at it on every request."""
-    folder = tmp_path / "courses"
-    shutil.copytree(app.config["COURSES_DIR"] / COURSE, folder / COURSE)
-    app.extensions["academy.library"] = LibraryCache(folder, app.config["LANGUAGES"], 0, app.logger)
-    return folder
+    return serve_copies(app, tmp_path / "courses", app.config["COURSES_DIR"] / COURSE)
 
 
 @pytest.fixture

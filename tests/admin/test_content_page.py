@@ -10,9 +10,10 @@ import subprocess
 import zipfile
 
 import pytest
+from helpers import serve_copies
 from markupsafe import escape
 
-from academy.library import LibraryCache, get_library
+from academy.library import get_library
 
 COURSE = "climate-action-cycling"
 QUIZ_VI = "01-why-climate-action/03-check-your-understanding.vi.md"
@@ -33,9 +34,7 @@ def admin(client, make_user, login):
 @pytest.fixture
 def courses(app, tmp_path):
     """The server reads a courses folder of its own (a copy of one shipped course)."""
-    folder = tmp_path / "served" / "courses"
-    shutil.copytree(app.config["SHIPPED_COURSES_DIR"] / COURSE, folder / COURSE)
-    app.extensions["academy.library"] = LibraryCache(folder, app.config["LANGUAGES"], 0, app.logger)
+    folder = serve_copies(app, tmp_path / "served" / "courses", app.config["SHIPPED_COURSES_DIR"] / COURSE)
     app.config["COURSES_DIR"] = folder
     return folder
 

@@ -4,7 +4,8 @@ the staff idle timeout end them, whatever cookie a browser still holds."""
 from datetime import timedelta
 
 from flask_login.utils import encode_cookie
-from sqlalchemy import event, func, select
+from helpers import statements_sent
+from sqlalchemy import func, select
 
 from academy.auth import services as accounts
 from academy.auth.models import LoginSession
@@ -115,18 +116,7 @@ def test_a_tutor_who_keeps_working_stays_signed_in(app, client, make_user, login
 
 def updates_of_login_sessions(work) -> int:
     """How many UPDATE statements on login_sessions ``work()`` sends."""
-    seen = []
-
-    def note(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith("UPDATE LOGIN_SESSIONS"):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        work()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
-    return len(seen)
+    return sum(statement.lstrip().upper().startswith("UPDATE LOGIN_SESSIONS") for statement in statements_sent(work))
 
 
 def test_reading_pages_writes_the_last_seen_time_only_every_few_minutes(client, make_user, login):

@@ -5,6 +5,7 @@ import io
 import sqlite3
 
 import pytest
+from helpers import statements_sent
 from sqlalchemy import func, select
 
 from academy.auth import services as accounts
@@ -224,29 +225,13 @@ def class_of(size: int) -> str:
     return "display_name\n" + "".join(f"Nguyễn Thị Học Viên {n:03d}\n" for n in range(1, size + 1))
 
 
-def statements_while(work) -> list[str]:
-    from sqlalchemy import event
-
-    seen = []
-
-    def note(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        work()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
-    return seen
-
-
 def test_a_class_of_three_hundred_is_checked_and_written_in_a_handful_of_statements(cohort, course):
     """The write lock is held while the accounts are written: a few
     statements for the whole class, not a few per learner."""
     learners = []
-    reading = statements_while(lambda: learners.extend(csv_import.read_class_list(class_of(300).encode(), "vi")))
+    reading = statements_sent(lambda: learners.extend(csv_import.read_class_list(class_of(300).encode(), "vi")))
     learners = csv_import.give_first_passwords(learners)
-    writing = statements_while(lambda: csv_import.import_class(cohort, course, learners))
+    writing = statements_sent(lambda: csv_import.import_class(cohort, course, learners))
     assert len(reading) <= 2 and len(writing) <= 10
     assert user_count() == 300 + 1  # and the tutor
     assert db.session.scalar(select(func.count(CohortMember.id))) == 300

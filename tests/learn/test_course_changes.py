@@ -6,13 +6,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from helpers import answers_for, attempt_token, lesson_url
+from helpers import answers_for, attempt_token, lesson_url, serve_copies
 from sqlalchemy import select
 
 from academy.certificates.models import Certificate
 from academy.extensions import db
 from academy.learn.models import Attempt
-from academy.library import LibraryCache
 
 COURSE = "climate-action-cycling"
 FINAL_CHECK = "03-reducing-emissions/03-check-your-understanding"
@@ -20,10 +19,7 @@ FINAL_CHECK = "03-reducing-emissions/03-check-your-understanding"
 
 @pytest.fixture
 def courses(app, tmp_path):
-    folder = tmp_path / "courses"
-    shutil.copytree(app.config["COURSES_DIR"] / COURSE, folder / COURSE)
-    app.extensions["academy.library"] = LibraryCache(folder, app.config["LANGUAGES"], 0, app.logger)
-    return folder
+    return serve_copies(app, tmp_path / "courses", app.config["COURSES_DIR"] / COURSE)
 
 
 @pytest.fixture

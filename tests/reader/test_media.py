@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import serve_copies
 
 from academy.cli import main
-from academy.library import LibraryCache
 
 TINY_COURSE = Path(__file__).resolve().parents[1] / "fixtures" / "courses" / "valid" / "tiny-course"
 
@@ -23,10 +23,7 @@ def app_config():
 @pytest.fixture
 def courses(app, tmp_path):
     """The tiny fixture course in a courses folder of its own, read on every request."""
-    folder = tmp_path / "courses"
-    shutil.copytree(TINY_COURSE, folder / "tiny-course")
-    app.extensions["academy.library"] = LibraryCache(folder, app.config["LANGUAGES"], 0, app.logger)
-    return folder
+    return serve_copies(app, tmp_path / "courses", TINY_COURSE)
 
 
 def test_a_media_file_of_the_course_is_served(client, courses):
