@@ -211,6 +211,7 @@ SYNC_REASONS = {
     "key-mismatch": _l("The bundle is signed with another key than the one registered for this box. Nothing was applied."),
     "unknown-box": _l("The bundle comes from a box that is not registered. It is kept aside and applied when you register the box."),
     "revoked-box": _l("The bundle comes from a revoked box. It is kept aside, not applied."),
+    "too-many-kept": _l("The bundle comes from a box that is not registered, and the hub already keeps as many bundles from such boxes as it may. Nothing was kept: register the boxes you know, then send the bundle again."),
     "fork": _l("Not applied: the box numbers events that this hub already holds differently. It was probably restored from an old backup. Give the box the acknowledgement: it numbers its new events again, and its next bundle is applied."),
 }
 

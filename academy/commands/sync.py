@@ -38,6 +38,8 @@ PROBLEMS = {
     "unknown-box": "kept aside, not applied: no box with this fingerprint is registered "
                    "(academy sync register FINGERPRINT, then academy sync retry)",
     "revoked-box": "kept aside, not applied: this box is revoked",
+    "too-many-kept": "not kept: the hub already keeps as many bundles from unregistered boxes as it may "
+                     "(register the boxes you know with academy sync register, then send the bundle again)",
     "fork": "not applied: the box's numbers clash with events the hub already holds (a box restored from an old "
             "backup?). Give the box this acknowledgement: it numbers its new events again, and its next bundle applies",
     "bad-privacy": f"the privacy level is one of {', '.join(PRIVACY_LEVELS)}",

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain import DomainError
@@ -142,6 +142,17 @@ def _record(bundle_sha: str, result: ImportResult, kept_path: str | None = None,
 KEPT_FOLDER = "sync/kept"
 
 
+#: Bundles kept aside for boxes that are not registered, at most (each at most
+#: SYNC_MAX_BUNDLE_BYTES): registering a box applies its bundles and frees
+#: the places.
+MAX_KEPT_FOR_UNKNOWN_BOXES = 20
+
+
+def _kept_for_unknown_boxes() -> int:
+    return db.session.scalar(select(func.count(HubBundle.id)).where(
+        HubBundle.status == "kept-aside", HubBundle.message == "unknown-box"))
+
+
 def _keep_aside(data: bytes, data_dir: Path, sha: str) -> str:
     """Write the bundle into the kept folder; the path returned is relative
     to the data folder, so that a hub restored elsewhere still finds it."""
@@ -193,20 +204,28 @@ def import_bundle(data: bytes, data_dir: Path, now: datetime | None = None) -> I
     # the caller commits): a push retried while the first is being applied
     # then finds its events already here, instead of meeting the unique keys.
     box = db.session.get(HubBox, bundle.box_id, with_for_update=True)
-    if box is None or box.revoked_dt is not None:
-        result.status, result.reason = "kept-aside", "unknown-box" if box is None else "revoked-box"
-        _record(bundle.sha256, result, _keep_aside(data, data_dir, bundle.sha256), now)
-        return result
-    key = box.public_key or bundle.manifest.get("box_key") or ""
+    # Checked before anything is kept, also for a box the hub does not know:
+    # a push needs no sign-in, so only a whole bundle signed by the key its
+    # box's fingerprint names may take room on the hub's disk.
+    known_key = box.public_key if box is not None else None
+    key = known_key or bundle.manifest.get("box_key") or ""
     try:
-        if box.public_key is None and fingerprint(key) != box.id:
-            raise BundleError("key-mismatch")
-        if box.public_key is not None and bundle.manifest.get("box_key") != box.public_key:
+        if fingerprint(key) != bundle.box_id or (known_key and bundle.manifest.get("box_key") != known_key):
             raise BundleError("key-mismatch")
         events, state = check_bundle(bundle, key)
     except (BundleError, ValueError) as exc:
         result.reason = getattr(exc, "code", "key-mismatch")
         _record(bundle.sha256, result, now=now)
+        return result
+    if box is None or box.revoked_dt is not None:
+        reason = "unknown-box" if box is None else "revoked-box"
+        if reason == "unknown-box" and _kept_for_unknown_boxes() >= MAX_KEPT_FOR_UNKNOWN_BOXES:
+            # Anyone can make a key: what unregistered boxes may leave here is bounded.
+            result.reason = "too-many-kept"
+            _record(bundle.sha256, result, now=now)
+            return result
+        result.status, result.reason = "kept-aside", reason
+        _record(bundle.sha256, result, _keep_aside(data, data_dir, bundle.sha256), now)
         return result
     box.public_key = key
     box.last_bundle_dt = now

@@ -226,6 +226,34 @@ def test_a_bundle_from_an_unknown_box_is_kept_aside_and_applied_once_the_box_is_
     assert hub_numbers(central) == box_numbers(box)
 
 
+@pytest.mark.parametrize("tampered", ["events.ndjson.gz", "manifest.json"])
+def test_a_bundle_from_an_unknown_box_takes_no_room_unless_it_is_whole_and_signed(box, central, tampered):
+    """A push needs no sign-in: junk in a bundle's shape must not fill the hub's disk."""
+    import gzip
+
+    def tamper(content: bytes) -> bytes:
+        if tampered.endswith(".gz"):
+            return gzip.compress(gzip.decompress(content) + b"\n" + b"x" * 100_000)
+        return content.replace(b'"privacy"', b'"privacy" ')
+
+    result = deliver(central, rewrite(export(box), tampered, tamper))
+    assert result.status == "refused" and result.reason in ("bad-hash", "bad-signature")
+    assert not (Path(central.config["DATA_DIR"]) / hub.KEPT_FOLDER).exists()
+
+
+def test_the_hub_keeps_a_bounded_number_of_bundles_for_unregistered_boxes(box, central, monkeypatch):
+    monkeypatch.setattr(hub, "MAX_KEPT_FOR_UNKNOWN_BOXES", 1)
+    assert deliver(central, export(box)).status == "kept-aside"
+    result = deliver(central, export(box))
+    assert (result.status, result.reason) == ("refused", "too-many-kept")
+    assert len(list((Path(central.config["DATA_DIR"]) / hub.KEPT_FOLDER).iterdir())) == 1
+    register(central, box)  # registering applies what was kept and frees its place
+    with inside(central):
+        assert [r.status for r in hub.retry_kept(central.config["DATA_DIR"])] == ["applied"]
+        db.session.commit()
+    assert deliver(central, export(box)).status in ("applied", "duplicate")
+
+
 def test_a_kept_bundle_comes_back_with_a_backup_restored_into_another_data_folder(box, central, make_academy,
                                                                                    tmp_path):
     from academy.ops import backups
