@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 
 from babel import Locale
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..cohorts.models import Cohort, CohortMember
@@ -204,9 +204,42 @@ def set_organisation(user, organisation_id: int | None) -> None:
 
 def set_organisations(assignments: Mapping[int, int]) -> None:
     """user id -> organisation id for many learners (a class import)."""
+    _give_organisations(assignments)
+
+
+def _give_organisations(assignments: Mapping[int, int], only_where_none: bool = False) -> int:
+    """Set many learners' organisations in a few statements, not several a
+    learner (a class import runs this under the write lock): one INSERT of
+    the profile rows that do not exist yet, one UPDATE per organisation for
+    the others (``only_where_none``: only those without an organisation).
+    Returns how many learners it gave an organisation."""
+    if not assignments:
+        return 0
+    existing = set(db.session.scalars(select(LearnerProfile.user_id).where(LearnerProfile.user_id.in_(list(assignments)))))
+    new_rows = [{"user_id": user_id, "organisation_id": organisation_id}
+                for user_id, organisation_id in assignments.items() if user_id not in existing]
+    try:
+        with db.session.begin_nested():
+            if new_rows:
+                db.session.execute(insert(LearnerProfile), new_rows)
+    except IntegrityError:  # a learner's own profile made meanwhile (PostgreSQL): row by row, as _profile_row does
+        for row in new_rows:
+            _profile_row(row["user_id"])
+        db.session.flush()
+        existing |= {row["user_id"] for row in new_rows}
+        new_rows = []
+    changed = len(new_rows)
+    by_organisation: dict[int, list[int]] = {}
     for user_id, organisation_id in assignments.items():
-        _profile_row(user_id).organisation_id = organisation_id
+        if user_id in existing:
+            by_organisation.setdefault(organisation_id, []).append(user_id)
+    for organisation_id, user_ids in by_organisation.items():
+        query = update(LearnerProfile).where(LearnerProfile.user_id.in_(user_ids))
+        if only_where_none:
+            query = query.where(LearnerProfile.organisation_id.is_(None))
+        changed += db.session.execute(query.values(organisation_id=organisation_id)).rowcount or 0
     db.session.flush()
+    return changed
 
 
 def adopt_cohort_organisation(user, cohort) -> None:
@@ -226,13 +259,5 @@ def adopt_for_members(cohort) -> int:
     (when the cohort's organisation is set or changed). Returns how many."""
     if cohort.organisation_id is None:
         return 0
-    member_ids = set(db.session.scalars(select(CohortMember.user_id).filter_by(cohort_id=cohort.id)))
-    with_profile = set(db.session.scalars(select(LearnerProfile.user_id).where(LearnerProfile.user_id.in_(member_ids))))
-    for user_id in sorted(member_ids - with_profile):
-        _profile_row(user_id)
-    db.session.flush()
-    result = db.session.execute(
-        update(LearnerProfile).where(LearnerProfile.user_id.in_(member_ids), LearnerProfile.organisation_id.is_(None))
-        .values(organisation_id=cohort.organisation_id))
-    db.session.flush()
-    return result.rowcount or 0
+    member_ids = db.session.scalars(select(CohortMember.user_id).filter_by(cohort_id=cohort.id))
+    return _give_organisations(dict.fromkeys(member_ids, cohort.organisation_id), only_where_none=True)

@@ -239,6 +239,22 @@ def test_a_class_of_three_hundred_is_checked_and_written_in_a_handful_of_stateme
     assert named("nguyen.thi.hoc.vien.001").must_change_password
 
 
+def test_the_organisations_of_an_imported_class_are_written_in_a_few_statements_too(cohort, course):
+    from academy.programmes import services as programmes
+    from academy.programmes.models import LearnerProfile
+
+    factory, office = programmes.create_organisation("Xưởng May 3", "VN"), programmes.create_organisation("Văn phòng", "VN")
+    learners = csv_import.give_first_passwords(csv_import.read_class_list(class_of(300).encode(), "vi"))
+    created = csv_import.import_class(cohort, course, learners)
+    programmes.update_profile(created[0][0], {"gender": "woman"})  # one learner has a profile already
+    chosen = {user.id: (office.id if n % 10 == 0 else factory.id) for n, (user, _password) in enumerate(created)}
+    assert len(statements_sent(lambda: programmes.set_organisations(chosen))) <= 6
+    db.session.expire_all()
+    rows = {row.user_id: row for row in db.session.scalars(select(LearnerProfile))}
+    assert {user_id: rows[user_id].organisation_id for user_id in chosen} == chosen
+    assert rows[created[0][0].id].gender == "woman"
+
+
 def test_imports_hash_their_first_passwords_one_at_a_time_leaving_room_for_sign_ins(monkeypatch):
     import threading
 
