@@ -24,7 +24,7 @@ from academy.sync import box as box_side
 from academy.sync import hub
 from academy.sync.bundle import export_bundle
 from academy.sync.identity import box_key, display_fingerprint, fingerprint, public_key_text
-from academy.sync.models import HubBox
+from academy.sync.models import HubBox, HubBundle
 
 PASSWORD = "a long password"
 
@@ -173,10 +173,31 @@ def test_a_bundle_over_the_hubs_limit_is_refused_before_it_is_read(box, central)
     assert response.status_code == 413
 
 
-@pytest.mark.parametrize("who", ["officer", None])
-def test_only_admins_see_the_boxes(central, who):
-    response = client_of(central, who).get("/admin/sync")
-    assert response.status_code in (302, 404) and (who is None or response.status_code == 404)
+@pytest.mark.parametrize("who", [None, "learner", "tutor", "officer"])
+def test_only_the_hubs_admins_reach_its_sync_pages(box, central, who):
+    """Every sync page of a hub, tried by each role that is not its admin:
+    the way in for anonymous visitors, not found for the others, nothing changed."""
+    with inside(central):
+        create_user("learner", PASSWORD, "Learner")
+        create_user("tutor", PASSWORD, "Tutor", role="tutor")
+        db.session.commit()
+    box_id = box_id_of(box)
+    register(central, box)
+    assert client_of(central).post("/sync/bundles", data=bundle(box), content_type="application/zip").status_code == 200
+    with inside(central):
+        record_id = db.session.scalar(select(HubBundle.id))
+    routes = [("get", "/admin/sync"), ("post", "/admin/sync"), ("post", f"/admin/sync/boxes/{box_id}/revoke"),
+              ("get", f"/admin/sync/acknowledgements/{record_id}.json")]
+    client = client_of(central, who)
+    for method, path in routes:
+        response = getattr(client, method)(path, data={"name": "Intruder", "fingerprint": box_id, "register": "y"})
+        assert response.status_code == (302 if who is None else 404), (method, path)
+        if who is None:
+            assert "/login" in response.headers["Location"]
+    with inside(central):
+        assert db.session.get(HubBox, box_id).revoked_dt is None
+    admin = client_of(central, "hubadmin")
+    assert [admin.get(path).status_code for method, path in routes if method == "get"] == [200, 200]
 
 
 def test_the_hubs_report_counts_the_boxes_learners(box, central):
