@@ -60,7 +60,7 @@ def load_user(session_id: str):
     return user
 
 
-def _sign_in(user: User) -> None:
+def sign_in(user: User) -> None:
     """A new session cookie for a sign-in that login_sessions.start() made
     and the view has committed."""
     session.clear()  # no session fixation
@@ -92,7 +92,7 @@ def login():
         login_sessions.prune(_session_limits()[0])
         login_sessions.start(user)
         db.session.commit()
-        _sign_in(user)
+        sign_in(user)
         return redirect(safe_next(request.args.get("next"), url_for("learn.my_learning")))
     return render_template("auth/login.html", form=form,
                            can_register=self_registration_open(current_app.config["SELF_REGISTRATION"]))
@@ -143,7 +143,7 @@ def register():
             adopt_cohort_organisation(user, cohort)  # programmes: the class's enterprise
         login_sessions.start(user)
         db.session.commit()  # the account, its cohort place and its sign-in: one step, one transaction
-        _sign_in(user)
+        sign_in(user)
         if cohort is not None:
             flash(_("Welcome! Your account is ready and you are in the cohort “%(name)s”.", name=cohort.name), "info")
             return redirect(url_for("learn.my_learning"))
@@ -170,7 +170,7 @@ def setup(token: str):
             return render_template("auth/setup.html", form=form, token=token), 422
         login_sessions.start(user)
         db.session.commit()
-        _sign_in(user)
+        sign_in(user)
         flash(_("You are the administrator of this Academy."), "info")
         return redirect(url_for("admin.users"))
     if not services.setup_token_valid(token):

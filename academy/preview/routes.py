@@ -25,15 +25,15 @@ import secrets
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, session, url_for
-from flask_login import login_user
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from ..auth import login_sessions
 from ..auth import services as accounts
 from ..auth.models import User
+from ..auth.routes import sign_in
 from ..content import Course
 from ..extensions import db
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..learn import services as learning
 from ..library import get_library, library_cache
 from ..web import safe_next
@@ -123,7 +123,7 @@ def _author() -> User | None:
 
 
 def _new_author() -> User:
-    language = request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT_LANGUAGE)
+    language = str(get_locale())  # the page's language: the one chosen in this browser, else the browser's own
     count = db.session.scalar(select(db.func.count(User.id))) or 0
     user = accounts.create_user(f"author-{count + 1}", secrets.token_urlsafe(24), "Course author", language=language)
     for course in get_library().courses.values():  # ready to answer; a course added later has its Enrol button
@@ -134,8 +134,7 @@ def _new_author() -> User:
 def _sign_in_author(user: User) -> None:
     login_sessions.start(user)
     db.session.commit()
-    session.clear()
-    login_user(user)
+    sign_in(user)
     session[AUTHOR] = True
 
 

@@ -274,6 +274,13 @@ def test_starting_again_gives_a_new_learner_without_progress(author):
     assert "Your best score" not in html and 'name="attempt"' in html
 
 
+def test_starting_again_keeps_the_language_the_author_reads_in(author):
+    author.get("/lang/vi")
+    assert 'lang="vi"' in page(author, LESSON_URL)[:200]
+    author.post("/preview/restart", data={"next": LESSON_URL})
+    assert 'lang="vi"' in page(author, LESSON_URL)[:200]
+
+
 # -- read-only -------------------------------------------------------------------------
 
 def snapshot(folder):
