@@ -6,7 +6,6 @@ On a box: ``identity``, ``privacy``, ``trust-hub``, ``export``, ``ack``,
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import urllib.error
 import urllib.request
@@ -250,7 +249,7 @@ def import_command(bundles):
         data = path.read_bytes()
         result = hub.import_bundle(data, current_app.config["DATA_DIR"])
         db.session.commit()
-        ack = hub.acknowledgement(result, hashlib.sha256(data).hexdigest(), _key())
+        ack = hub.acknowledgement(result, _key())
         path.with_name(path.name + ".ack.json").write_bytes(ack)
         _report(path, result)
         failed = failed or result.status not in ("applied", "duplicate")

@@ -11,7 +11,7 @@ from ..certificates.signing import public_key_from_text
 from ..domain import DomainError
 from ..extensions import db
 from ..settings import get_setting, set_setting
-from .hub import ACK_FORMAT
+from .hub import ACK_FORMAT, signed_ack_text
 from .identity import ACK_CONTEXT, fingerprint, public_key_text, verify
 from .models import OutboxEvent
 
@@ -47,8 +47,7 @@ def read_ack(data: bytes, box_key) -> dict:
             raise ValueError
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise AckError("not-an-ack") from None
-    body = json.dumps(ack, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    if ack.get("hub_key") != hub_key or not verify(ACK_CONTEXT, body, signature, hub_key):
+    if ack.get("hub_key") != hub_key or not verify(ACK_CONTEXT, signed_ack_text(ack), signature, hub_key):
         raise AckError("bad-signature")
     if ack.get("box_id") != fingerprint(box_key):
         raise AckError("other-box")

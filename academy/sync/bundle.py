@@ -154,15 +154,15 @@ def export_bundle(key, library, privacy: str | None = None, now: datetime | None
     if privacy == "full":
         names = dict(db.session.execute(select(Certificate.id, Certificate.learner_name)).all())
     lines = [_event_line(event, privacy, names) for event in events]
-    files = {EVENTS: _ndjson_gz(lines), STATE: _ndjson_gz(state_lines(privacy))}
+    state = state_lines(privacy)
+    files = {EVENTS: _ndjson_gz(lines), STATE: _ndjson_gz(state)}
     manifest = {
         "format": FORMAT, "box_id": fingerprint(key), "box_key": public_key_text(key), "bundle_no": bundle_no,
         "created": iso(now), "privacy": privacy, "acknowledged_seq": acked,
         "seq_from": events[0].seq if events else None, "seq_to": events[-1].seq if events else after,
         "files": {name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
-                         "lines": len(lines) if name == EVENTS else None} for name, data in files.items()},
+                         "lines": len(lines if name == EVENTS else state)} for name, data in files.items()},
     }
-    manifest["files"][STATE]["lines"] = sum(1 for _ in gzip.decompress(files[STATE]).splitlines())
     manifest_bytes = json.dumps(manifest, sort_keys=True, indent=1).encode("utf-8")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:

@@ -24,6 +24,7 @@ Faults:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -114,17 +115,23 @@ class ImportResult:
     state_bundle_no: int = 0
     details: dict = field(default_factory=dict)
     record_id: int | None = None  # the hub_bundles row
+    bundle_sha256: str = ""  # of the bytes received, which the acknowledgement names
 
 
-def acknowledgement(result: ImportResult, bundle_sha256: str, hub_key, now=None) -> bytes:
+def signed_ack_text(ack: dict) -> bytes:
+    """The bytes an acknowledgement's signature covers: the hub signs them,
+    the box checks them (academy.sync.box.read_ack)."""
+    return json.dumps(ack, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def acknowledgement(result: ImportResult, hub_key, now=None) -> bytes:
     """The signed answer a box imports to know what arrived."""
     ack = {"format": ACK_FORMAT, "hub_key": public_key_text(hub_key), "box_id": result.box_id,
-           "bundle_no": result.bundle_no, "bundle_sha256": bundle_sha256, "status": result.status,
+           "bundle_no": result.bundle_no, "bundle_sha256": result.bundle_sha256, "status": result.status,
            "reason": result.reason, "applied": result.applied, "duplicates": result.duplicates,
            "acknowledged_seq": result.acknowledged_seq, "max_seq": result.max_seq, "gaps": result.gaps,
            "state_bundle_no": result.state_bundle_no, "created": (now or utcnow()).isoformat()}
-    body = json.dumps(ack, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    return json.dumps({"ack": ack, "signature": sign(ACK_CONTEXT, body, hub_key)}, sort_keys=True, indent=1).encode("utf-8")
+    return json.dumps({"ack": ack, "signature": sign(ACK_CONTEXT, signed_ack_text(ack), hub_key)}, sort_keys=True, indent=1).encode("utf-8")
 
 
 # -- importing ----------------------------------------------------------------------
@@ -196,10 +203,10 @@ def import_bundle(data: bytes, data_dir: Path, now: datetime | None = None) -> I
     try:
         bundle = read_bundle(data)
     except BundleError as exc:
-        result = ImportResult("refused", exc.code)
+        result = ImportResult("refused", exc.code, bundle_sha256=hashlib.sha256(data).hexdigest())
         _record("-", result, now=now)
         return result
-    result = ImportResult("refused", box_id=bundle.box_id, bundle_no=bundle.bundle_no)
+    result = ImportResult("refused", box_id=bundle.box_id, bundle_no=bundle.bundle_no, bundle_sha256=bundle.sha256)
     # One import per box at a time (PostgreSQL: the box's row is locked until
     # the caller commits): a push retried while the first is being applied
     # then finds its events already here, instead of meeting the unique keys.

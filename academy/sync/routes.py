@@ -4,7 +4,6 @@ exist (404)."""
 
 from __future__ import annotations
 
-import hashlib
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -39,7 +38,7 @@ def _import(data: bytes) -> tuple[hub.ImportResult, bytes]:
     """Import, commit, and keep the acknowledgement for the box to fetch."""
     result = hub.import_bundle(data, current_app.config["DATA_DIR"])
     db.session.commit()
-    ack = hub.acknowledgement(result, hashlib.sha256(data).hexdigest(), box_key(current_app.config["DATA_DIR"]))
+    ack = hub.acknowledgement(result, box_key(current_app.config["DATA_DIR"]))
     path = _ack_path(result.record_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(ack)

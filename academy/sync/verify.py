@@ -18,7 +18,6 @@ same one: all are shown).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -26,6 +25,7 @@ from sqlalchemy import select
 from ..certificates.signing import PayloadInvalid, verify_payload
 from ..domain import normalise_code
 from ..extensions import db
+from .collect import name_digest
 from .models import HubBox, HubCertificate, HubRevocation
 
 
@@ -70,7 +70,7 @@ def verify_on_hub(code: str | None, payload: str | None = None) -> Verification:
             if certificate is None:
                 return Verification("not-synced", fields=fields, box=box)
             found = _found(certificate)
-            digest = hashlib.sha256(f"{certificate.id}\n{fields['learner_name']}".encode()).hexdigest()
+            digest = name_digest(certificate.id, fields["learner_name"])
             return Verification(found.status, [found], fields, box, name_matches=digest == certificate.name_digest)
         return Verification("invalid" if malformed and keyed else "unknown-key")
     wanted = normalise_code(code)

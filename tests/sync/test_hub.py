@@ -112,11 +112,10 @@ def deliver(hub_app, data: bytes) -> hub.ImportResult:
 
 def acknowledge(hub_app, box_app, data: bytes, result) -> dict:
     """The hub's signed acknowledgement, taken in by the box."""
-    import hashlib
 
     with inside(hub_app):
         hub_key = box_key(hub_app.config["DATA_DIR"])
-        ack = hub.acknowledgement(result, hashlib.sha256(data).hexdigest(), hub_key)
+        ack = hub.acknowledgement(result, hub_key)
     with inside(box_app):
         box_side.trust_hub(public_key_text(hub_key))
         changed = box_side.apply_ack(box_side.read_ack(ack, box_key(box_app.config["DATA_DIR"])))
