@@ -1,5 +1,6 @@
 """Small helpers every blueprint's views share: finding a course or a 404,
-safe redirect targets, the address printed on paper; the session cookie."""
+safe redirect targets, the address printed on paper; the session cookie;
+a form that is only a button; spreadsheet cells that stay text."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_wtf import FlaskForm
 from flask_wtf import csrf as flask_wtf_csrf
 from itsdangerous import Serializer, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
@@ -133,3 +135,18 @@ class CookieSessions(SecureCookieSessionInterface):
                 list(keys), salt=self.salt, serializer=self.serializer,
                 signer_kwargs={"key_derivation": self.key_derivation, "digest_method": self.digest_method})
         return serializer
+
+
+class ConfirmForm(FlaskForm):
+    """A button with nothing but its CSRF token (delete, revoke, remove)."""
+
+
+# A cell starting with one of these is a formula to a spreadsheet: a name
+# like "=HYPERLINK(...)" typed by a learner or an admin must stay text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value):
+    """A CSV or workbook cell that a spreadsheet shows, never runs; values
+    other than text are kept as they are."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value

@@ -32,10 +32,6 @@ class SettingsForm(FlaskForm):
     ])
 
 
-class ConfirmForm(FlaskForm):
-    """A button with nothing but its CSRF token."""
-
-
 class CourseUploadForm(FlaskForm):
     """A new version of the courses; the file is checked before anything changes."""
 

@@ -23,8 +23,8 @@ from ..library import library_cache
 from ..messages import message_for
 from ..programmes import services as programmes
 from ..settings import get_setting, self_registration_open, set_setting
-from ..web import allow_larger_bodies
-from .forms import ROLE_CHOICES, ConfirmForm, CourseUploadForm, CreateUserForm, SettingsForm
+from ..web import ConfirmForm, allow_larger_bodies
+from .forms import ROLE_CHOICES, CourseUploadForm, CreateUserForm, SettingsForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 allow_larger_bodies(bp, {"admin.upload_courses": course_upload_limit})  # a zip or bundle of courses

@@ -11,16 +11,8 @@ from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
 from ..learn import services as learning
+from ..web import spreadsheet_text
 from .reports import Dashboard
-
-# A cell starting with one of these is a formula to a spreadsheet: a name
-# like "=HYPERLINK(...)" must stay text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
 
 def status_words() -> dict[str, str]:
     return {
@@ -51,14 +43,14 @@ def cohort_csv(dashboard: Dashboard, lesson_titles: dict[str, str]) -> bytes:
     header += [_("In-person sessions attended"), _("In-person sessions held"), _("Attendance (%)"),
                _("Attendance requirement met")]
     for session in dashboard.sessions:
-        header.append(_text(f"{format_datetime(session.starts_dt, 'short', rebase=False)} {modality[session.modality]}"))
+        header.append(spreadsheet_text(f"{format_datetime(session.starts_dt, 'short', rebase=False)} {modality[session.modality]}"))
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     for row in dashboard.rows:
         cells = [
-            _text(row.user.display_name), _text(row.user.username), row.user.language,
+            spreadsheet_text(row.user.display_name), spreadsheet_text(row.user.username), row.user.language,
             format_date(row.member.joined_dt.date(), "short"),
             format_date(row.last_activity_dt.date(), "short") if row.last_activity_dt else "",
             row.completed, yes if row.is_complete else no,

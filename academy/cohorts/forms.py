@@ -66,10 +66,6 @@ class SessionForm(FlaskForm):
     place = StringField(_l("Place or note (optional)"), validators=[Optional(), Length(max=300)])
 
 
-class ConfirmForm(FlaskForm):
-    """A button with nothing but its CSRF token."""
-
-
 def openings_form(modules, titles: dict[str, str], formdata=None, data=None):
     """One optional date per module; empty: open from the first day."""
 

@@ -36,12 +36,12 @@ from ..messages import import_message, message_for
 from ..pdf import qr_svg
 from ..programmes import services as programmes
 from ..settings import self_registration_open
-from ..web import public_base_url
+from ..web import ConfirmForm, public_base_url
 from . import attendance as attendance_records
 from . import reports, services
 from .csv_import import ClassListError, give_first_passwords, import_class, read_class_list
 from .export import attendance_words, cohort_csv, modality_words, status_words
-from .forms import CohortForm, ConfirmForm, ImportForm, JoinForm, SessionForm, openings_form
+from .forms import CohortForm, ImportForm, JoinForm, SessionForm, openings_form
 from .sheets import join_url, render_sheet_pdf
 
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")

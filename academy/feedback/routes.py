@@ -27,7 +27,7 @@ from ..learn.models import LessonFeedback
 from ..learn.services import LearningError, enrollment_for
 from ..library import get_library
 from ..messages import message_for
-from ..web import course_or_404, lesson_or_404
+from ..web import course_or_404, lesson_or_404, spreadsheet_text
 
 bp = Blueprint("feedback", __name__)
 
@@ -138,15 +138,9 @@ def course_csv(course_id: str):
             title = item.lesson.text(row.language).title
             hardest = "\n".join(f"{q.percent_correct}% — {_question_text(item.lesson, row.language, q)}" for q in row.hardest)
             comments = "\n".join(c.text for c in row.feedback.comments)
-            writer.writerow([item.number, item.lesson.key, _cell(title), row.language, row.feedback.helpful,
-                             row.feedback.not_helpful, _cell(comments), row.learners, _cell(hardest)])
+            writer.writerow([item.number, item.lesson.key, spreadsheet_text(title), row.language, row.feedback.helpful,
+                             row.feedback.not_helpful, spreadsheet_text(comments), row.learners, spreadsheet_text(hardest)])
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="feedback-{course.id}.csv"'})
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    return "'" + value if value.startswith(_FORMULA_START) else value

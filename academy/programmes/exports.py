@@ -15,16 +15,10 @@ from pathlib import Path
 from flask_babel import gettext as _
 
 from ..pdf import html_to_pdf
+from ..web import spreadsheet_text
 from .present import DIGITS, ReportView, all_measure_words
 
 PDF_DIR = Path(__file__).resolve().parent / "pdf"
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value):
-    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
-
 
 def _sections(view: ReportView):
     return [*view.sections, view.sessions]
@@ -40,7 +34,7 @@ def report_csv(view: ReportView) -> bytes:
     about = _("Report")
     writer.writerow([about, "", _("Period"), view.period])
     for what, chosen in view.filters:
-        writer.writerow([about, "", what, _text(chosen)])
+        writer.writerow([about, "", what, spreadsheet_text(chosen)])
     summary = _("Summary")
     for label, cell, digits in view.headline:
         writer.writerow([summary, _("All learners"), label, cell.text(digits)])
@@ -49,7 +43,7 @@ def report_csv(view: ReportView) -> bytes:
     for section in _sections(view):
         for label, row in [*section.rows, (_("Total"), section.total)]:
             for measure in section.measures:
-                writer.writerow([section.title, _text(label), words[measure], section.cell_text(row, measure)])
+                writer.writerow([section.title, spreadsheet_text(label), words[measure], section.cell_text(row, measure)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -84,7 +78,7 @@ def report_xlsx(view: ReportView, title: str, direction: str) -> bytes:
     summary["A1"].font = Font(bold=True, size=14)
     summary.append([_("Period"), view.period])
     for what, chosen in view.filters:
-        summary.append([what, _text(chosen)])
+        summary.append([what, spreadsheet_text(chosen)])
     summary.append([])
     for label, cell, digits in view.headline:
         summary.append([label, cell.export_value(digits)])
@@ -101,7 +95,7 @@ def report_xlsx(view: ReportView, title: str, direction: str) -> bytes:
             cell.font, cell.fill = bold, heading_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for label, row in [*section.rows, (_("Total"), section.total)]:
-            sheet.append([_text(label), *(row.cells[m].export_value(DIGITS.get(m, 0)) for m in section.measures)])
+            sheet.append([spreadsheet_text(label), *(row.cells[m].export_value(DIGITS.get(m, 0)) for m in section.measures)])
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         sheet.column_dimensions["A"].width = 34

@@ -38,7 +38,3 @@ class ReportForm(FlaskForm):
     def validate_end(self, field):
         if field.data and self.start.data and field.data < self.start.data:
             raise ValidationError(_l("The last day must be on or after the first day."))
-
-
-class ConfirmForm(FlaskForm):
-    """A button with nothing but its CSRF token."""

@@ -21,9 +21,10 @@ from ..i18n import language
 from ..library import get_library
 from ..messages import message_for
 from ..sync.source import HubSource
+from ..web import ConfirmForm
 from . import services
 from .exports import report_csv, report_pdf, report_xlsx
-from .forms import ConfirmForm, OrganisationForm, ProfileForm, ReportForm
+from .forms import OrganisationForm, ProfileForm, ReportForm
 from .models import Organisation
 from .present import all_measure_words, build_view
 from .report import MODALITIES, BoxSource, ReportFilters, compute_report, previous_quarter, quarter_of

@@ -16,7 +16,3 @@ class RegisterBoxForm(FlaskForm):
 class UploadBundleForm(FlaskForm):
     file = FileField(_l("Bundle from a box (.zip)"), validators=[FileRequired(message=_l("Please choose a bundle file."))])
     import_bundle = SubmitField(_l("Import the bundle"))
-
-
-class ConfirmForm(FlaskForm):
-    """A button with nothing but its CSRF token."""

@@ -13,9 +13,9 @@ from ..access import admin_required
 from ..config import sync_bundle_limit
 from ..extensions import csrf, db
 from ..messages import SYNC_REASONS, message_for, sync_result_message
-from ..web import allow_larger_bodies
+from ..web import ConfirmForm, allow_larger_bodies
 from . import hub
-from .forms import ConfirmForm, RegisterBoxForm, UploadBundleForm
+from .forms import RegisterBoxForm, UploadBundleForm
 from .identity import box_key, display_fingerprint, public_key_text
 from .models import HubBox, HubBundle
 
