@@ -26,7 +26,8 @@ def _sections(view: ReportView):
 
 def report_csv(view: ReportView) -> bytes:
     """One line per number: section, group, measure, value (a long table a
-    spreadsheet can pivot). UTF-8 with a byte order mark, CRLF."""
+    spreadsheet can pivot: plain numbers, without the page's grouping, or
+    the printed mark). UTF-8 with a byte order mark, CRLF."""
     words = all_measure_words()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -37,13 +38,14 @@ def report_csv(view: ReportView) -> bytes:
         writer.writerow([about, "", what, spreadsheet_text(chosen)])
     summary = _("Summary")
     for label, cell, digits in view.headline:
-        writer.writerow([summary, _("All learners"), label, cell.text(digits)])
+        writer.writerow([summary, _("All learners"), label, cell.export_value(digits)])
     for label, number in view.reach:
         writer.writerow([summary, "", label, number])
     for section in _sections(view):
         for label, row in [*section.rows, (_("Total"), section.total)]:
             for measure in section.measures:
-                writer.writerow([section.title, spreadsheet_text(label), words[measure], section.cell_text(row, measure)])
+                writer.writerow([section.title, spreadsheet_text(label), words[measure],
+                                 row.cells[measure].export_value(DIGITS.get(measure, 0))])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 
 from .charts import PAPER, Bar, bar_chart
@@ -41,6 +41,14 @@ def isolated(text: str) -> str:
 DIGITS = {"completion_rate": 0, "average_score": 0, "hours": 1, "attendance_rate": 0}
 
 
+def number_text(cell: Cell, digits: int = 0) -> str:
+    """A cell as the reader's language writes numbers ("1.234,5" in
+    Vietnamese, "1,234.5" in English), or its mark ("<5", "–")."""
+    if not cell.shown or cell.value is None:
+        return cell.text()
+    return format_decimal(cell.value, format="#,##0" + ("." + "0" * digits if digits else ""))
+
+
 @dataclass(frozen=True)
 class Section:
     id: str  # for anchors, sheet names and the CSV's first column
@@ -52,7 +60,7 @@ class Section:
     chart: object = None  # Markup
 
     def cell_text(self, row: Row, measure: str) -> str:
-        return row.cells[measure].text(DIGITS.get(measure, 0))
+        return number_text(row.cells[measure], DIGITS.get(measure, 0))
 
 
 @dataclass
@@ -67,6 +75,10 @@ class ReportView:
     funnel: object = None  # Markup
     funnel_paper: object = None  # the same, sized for the PDF
     empty: bool = False
+
+    @staticmethod
+    def number_text(cell: Cell, digits: int = 0) -> str:
+        return number_text(cell, digits)
 
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
@@ -118,7 +130,7 @@ def build_view(report: Report, locale: str, direction: str, course_titles: dict[
                                                for _id, _title, _heading, groups, labelled in breakdowns])
     for measure in (*COUNTS, "completion_rate", "average_score", "hours"):
         view.headline.append((words[measure], total.cells[measure], DIGITS.get(measure, 0)))
-    funnel_bars = [Bar(words[m], isolated(total.cells[m].text()), total.cells[m]) for m in COUNTS]
+    funnel_bars = [Bar(words[m], isolated(number_text(total.cells[m])), total.cells[m]) for m in COUNTS]
     funnel_title = _("Learners enrolled, started, completed and certified")
     # Bars are scaled to the largest *shown* number: a bar must not measure a hidden one.
     view.funnel = bar_chart(funnel_bars, funnel_title, direction)
@@ -131,8 +143,8 @@ def build_view(report: Report, locale: str, direction: str, course_titles: dict[
         chart = None
         if section_id in ("gender", "job-role", "age", "modality"):
             chart = bar_chart(
-                [Bar(label, _("%(completed)s of %(enrolled)s completed", completed=isolated(row.cells["completed"].text()),
-                                enrolled=isolated(row.cells["enrolled"].text())), row.cells["enrolled"], row.cells["completed"])
+                [Bar(label, _("%(completed)s of %(enrolled)s completed", completed=isolated(number_text(row.cells["completed"])),
+                                enrolled=isolated(number_text(row.cells["enrolled"]))), row.cells["enrolled"], row.cells["completed"])
                  for label, row in rows], title, direction)
         view.sections.append(Section(section_id, title, heading, rows, table.total, measures, chart))
 
@@ -140,8 +152,8 @@ def build_view(report: Report, locale: str, direction: str, course_titles: dict[
     sessions = safe_sessions(report.sessions, report.sessions_total, session_keys)
     session_rows = tuple((modality_words().get(key, key), row) for key, row in zip(session_keys, sessions.rows))
     chart = bar_chart(
-        [Bar(label, _("%(sessions)s sessions, %(present)s present", sessions=isolated(row.cells["sessions"].text()),
-                      present=isolated(row.cells["present"].text())), row.cells["sessions"])
+        [Bar(label, _("%(sessions)s sessions, %(present)s present", sessions=isolated(number_text(row.cells["sessions"])),
+                      present=isolated(number_text(row.cells["present"]))), row.cells["sessions"])
          for label, row in session_rows], _("Tutor-led sessions held"), direction) if session_rows else None
     view.sessions = Section("sessions", _("Tutor-led sessions held"), _("Modality"), session_rows, sessions.total,
                             ("sessions", "present", "absent", "excused", "attendance_rate"), chart)

@@ -132,3 +132,19 @@ def test_an_export_of_a_bad_period_is_refused(signed_in):
 def test_exports_are_for_admins_and_officers_only(client, login, tutor, suffix):
     login(client, tutor)
     assert client.get(f"/reports/report.{suffix}").status_code == 404
+
+
+@pytest.mark.parametrize(("locale", "hours", "learners"), [("en", "1,234.5", "12,345"), ("vi", "1.234,5", "12.345")])
+def test_the_page_and_the_pdf_write_numbers_as_the_readers_language_does_and_the_csv_plainly(app, locale, hours,
+                                                                                              learners):
+    from flask_babel import force_locale
+
+    from academy.programmes.present import Section, number_text
+    from academy.programmes.suppression import Cell, Row
+
+    with app.test_request_context(), force_locale(locale):
+        assert number_text(Cell(1234.5), 1) == hours and number_text(Cell(12345)) == learners
+        assert number_text(Cell(3, "small")) == "<5"
+        row = Row(None, {"hours": Cell(1234.5)})
+        assert Section("s", "S", "G", (), row, ("hours",)).cell_text(row, "hours") == hours
+    assert Cell(1234.5).export_value(1) == 1234.5  # what the CSV and the workbook get
