@@ -84,3 +84,13 @@ def test_the_language_links_of_each_page_come_back_to_that_page(client, courses)
     assert len(lesson_links) == len(catalog_links) == 4
     assert all("bicycle-hot-spots" in link for link in lesson_links)
     assert not any("bicycle-hot-spots" in link for link in catalog_links)
+
+
+def test_addresses_do_not_each_get_a_cached_part(app, client, courses):
+    """Any visitor can type new addresses: the cache must not grow with them."""
+    page(client)
+    kept = len(app.extensions["academy.fragments"])
+    for n in range(5):
+        html = page(client, f"{LESSON}?n={n}")
+        assert f"?next={LESSON}%3Fn%3D{n}" in html
+    assert len(app.extensions["academy.fragments"]) == kept
