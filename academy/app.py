@@ -91,4 +91,7 @@ def create_preview_app(courses_dir: Path, data_dir: Path, token: str, *, only: s
         newest=True, only=only, root=root,
     )
     app.register_blueprint(preview_bp)
+    # Every page of the preview, its refusal pages too: no offline scripts,
+    # whose service worker would outlive the preview on the author's laptop.
+    app.jinja_env.globals["previewing"] = True
     return app

@@ -98,7 +98,9 @@ def test_a_visitor_without_the_printed_link_is_told_the_preview_is_private(previ
 def test_a_wrong_token_does_not_open_the_preview(preview_app):
     visitor = preview_app.test_client()
     assert visitor.get("/?token=guessed").status_code == 403
-    assert visitor.get(LESSON_URL).status_code == 403
+    refused = visitor.get(LESSON_URL)
+    assert refused.status_code == 403
+    assert "js/offline.js" not in refused.get_data(as_text=True)  # its refusal pages are the preview's too
 
 
 def test_the_printed_link_lets_the_browser_in_and_leaves_the_token_out_of_the_address(preview_app):
