@@ -64,5 +64,6 @@ def init_app(app) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.endpoint and request.endpoint != "static" and "Cache-Control" not in response.headers:
-            response.headers["Cache-Control"] = "no-store" if request.cookies.get("session") else "private, max-age=0"
+            signed = request.cookies.get(current_app.config["SESSION_COOKIE_NAME"])
+            response.headers["Cache-Control"] = "no-store" if signed else "private, max-age=0"
         return response

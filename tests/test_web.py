@@ -132,3 +132,11 @@ def test_a_signed_in_page_with_forms_calls_zlib_not_once_and_its_form_tokens_sti
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     assert client.post("/logout", data={"csrf_token": "x" + token}, csrf=False).status_code == 400
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+
+
+@pytest.mark.parametrize("app_config", [{}, {"SESSION_COOKIE_NAME": "box-session"}])
+def test_a_page_for_someone_signed_in_is_never_kept_by_a_cache_whatever_the_cookie_is_called(client, make_user, login,
+                                                                                              app_config):
+    assert client.get("/").headers["Cache-Control"] == "private, max-age=0"
+    login(client, make_user("hoa"))
+    assert client.get("/my").headers["Cache-Control"] == "no-store"
