@@ -25,7 +25,9 @@ allow_larger_bodies(bp, {"sync.push": sync_bundle_limit, "sync.boxes": sync_bund
 STATUS_CODES = {"applied": 200, "duplicate": 200, "kept-aside": 202, "fork": 409, "refused": 422}
 
 
+@bp.before_request
 def _hub_only() -> None:
+    """Every page of this blueprint is a hub's: a box has none of them."""
     if current_app.config.get("ROLE") != "hub":
         abort(404)
 
@@ -50,7 +52,6 @@ def _import(data: bytes) -> tuple[hub.ImportResult, bytes]:
 def push():
     """A box sends a bundle as the request body; the answer is the signed
     acknowledgement (also when the bundle is refused or kept aside)."""
-    _hub_only()
     result, ack = _import(request.get_data(cache=False))
     return Response(ack, status=STATUS_CODES[result.status], mimetype="application/json")
 
@@ -58,7 +59,6 @@ def push():
 @bp.route("/admin/sync", methods=["GET", "POST"])
 @admin_required
 def boxes():
-    _hub_only()
     register, upload = RegisterBoxForm(), UploadBundleForm()
     if register.register_box.data and register.validate_on_submit():
         try:
@@ -77,9 +77,10 @@ def boxes():
         flash(sync_result_message(result), "info" if result.status in ("applied", "duplicate") else "error")
         return redirect(url_for("sync.boxes"))
     recent = db.session.scalars(select(HubBundle).order_by(HubBundle.id.desc()).limit(20)).all()
-    names = {box.id: box.name for box in hub.boxes()}
+    registered = hub.boxes()
+    names = {box.id: box.name for box in registered}
     status = 422 if (register.register_box.data and register.errors) or (upload.import_bundle.data and upload.errors) else 200
-    return render_template("sync/boxes.html", boxes=hub.boxes(), register=register, upload=upload, recent=recent,
+    return render_template("sync/boxes.html", boxes=registered, register=register, upload=upload, recent=recent,
                            names=names, fingerprint=display_fingerprint, confirm=ConfirmForm(),
                            hub_key=public_key_text(box_key(current_app.config["DATA_DIR"])),
                            reason_text=lambda code: str(SYNC_REASONS.get(code, code))), status
@@ -88,7 +89,6 @@ def boxes():
 @bp.post("/admin/sync/boxes/<box_id>/revoke")
 @admin_required
 def revoke(box_id: str):
-    _hub_only()
     box = db.session.get(HubBox, box_id) or abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -102,7 +102,6 @@ def revoke(box_id: str):
 @admin_required
 def acknowledgement(record_id: int):
     """The acknowledgement of a bundle uploaded here, to carry to its box."""
-    _hub_only()
     path = _ack_path(record_id)
     if db.session.get(HubBundle, record_id) is None or not path.is_file():
         abort(404)
