@@ -4,7 +4,8 @@ per learner, and a number of queries that does not grow with the class."""
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import event, update
+from helpers import statements_sent
+from sqlalchemy import update
 
 from academy.cohorts import attendance, reports
 from academy.cohorts.models import CohortMember
@@ -51,16 +52,9 @@ def busy_cohort(cohort, course, add_learners, count):
 
 
 def count_queries(client, url) -> tuple[int, object]:
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+    responses = []
+    statements = statements_sent(lambda: responses.append(client.get(url)))
+    response = responses[0]
     assert response.status_code == 200
     return len(statements), response
 

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from babel.dates import format_date
-from helpers import answers_for, lesson_url
+from helpers import answers_for, lesson_url, statements_sent
 from markupsafe import escape
 
 from academy.cohorts import services
@@ -102,19 +102,6 @@ def test_my_learning_shows_when_the_next_module_opens(client, member, course):
 
 
 def test_the_opening_check_costs_one_query(member, course):
-    from sqlalchemy import event
-
-    from academy.extensions import db
-
-    statements = []
     assert member.id  # loaded before counting
-
-    def count(*args):
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        services.module_opens_on(member, course, course.modules[1].id)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+    statements = statements_sent(lambda: services.module_opens_on(member, course, course.modules[1].id))
     assert len(statements) == 1

@@ -1,15 +1,12 @@
 """Progress: enrolment, completion, resuming where the learner stopped."""
 
-import shutil
-
 import pytest
-from helpers import answers_for, attempt_token, lesson_url
+from helpers import answers_for, attempt_token, lesson_url, serve_copies, statements_sent
 from sqlalchemy import select
 
 from academy.extensions import db
 from academy.learn import services
 from academy.learn.models import Enrollment, LessonProgress
-from academy.library import LibraryCache
 
 
 @pytest.fixture
@@ -89,9 +86,7 @@ def test_the_course_page_marks_each_lesson_status(client, learner, course):
 
 
 def test_renumbering_lessons_keeps_progress(app, client, learner, tmp_path):
-    courses = tmp_path / "courses"
-    shutil.copytree(app.config["COURSES_DIR"] / "climate-action-cycling", courses / "climate-action-cycling")
-    app.extensions["academy.library"] = LibraryCache(courses, app.config["LANGUAGES"], 0, app.logger)
+    courses = serve_copies(app, tmp_path / "courses", app.config["COURSES_DIR"] / "climate-action-cycling")
     course = app.extensions["academy.library"].get().get("climate-action-cycling")
     client.post(f"/courses/{course.id}/enroll")
     first = course.lessons[0]
@@ -118,14 +113,10 @@ def test_my_learning_of_a_learner_with_only_courses_asks_the_database_who_is_sig
         client, learner, course):
     """Their courses with the progress, and whether answers were reviewed,
     a path started or a cohort joined: the other sections ask only then."""
-    from sqlalchemy import event
-
-    from academy.extensions import db
-
     client.post(f"/courses/{course.id}/enroll")
     client.get("/my")
-    statements = []
-    event.listen(db.engine, "before_cursor_execute", lambda conn, cursor, statement, *a: statements.append(statement))
-    page = client.get("/my").get_data(as_text=True)
+    responses = []
+    statements = statements_sent(lambda: responses.append(client.get("/my")))
+    page = responses[0].get_data(as_text=True)
     assert len(statements) == 2 and "login_sessions" in statements[0] and "EXISTS" in statements[1]
     assert course.text("en").title in page or course.text("vi").title in page

@@ -4,7 +4,7 @@ import json
 import re
 
 import pytest
-from helpers import answers_for, attempt_token, lesson_url
+from helpers import answers_for, attempt_token, lesson_url, serve_copies, statements_sent
 from markupsafe import escape
 from sqlalchemy import func, select
 
@@ -142,15 +142,9 @@ def test_answers_from_a_learner_not_enrolled_are_refused(client, learner, course
 
 
 def test_max_attempts_is_enforced(app, client, learner, tmp_path):
-    import shutil
-
-    from academy.library import LibraryCache
-
-    courses = tmp_path / "courses"
-    shutil.copytree(app.config["COURSES_DIR"] / "climate-action-cycling", courses / "climate-action-cycling")
+    courses = serve_copies(app, tmp_path / "courses", app.config["COURSES_DIR"] / "climate-action-cycling")
     quiz_file = next((courses / "climate-action-cycling").glob("01-*/03-*.en.md"))
     quiz_file.write_text(quiz_file.read_text().replace("title:", "max_attempts: 1\ntitle:", 1))
-    app.extensions["academy.library"] = LibraryCache(courses, app.config["LANGUAGES"], 0, app.logger)
     course = app.extensions["academy.library"].get().get("climate-action-cycling")
     lesson = course.lessons[2]
     assert lesson.max_attempts == 1
@@ -262,15 +256,13 @@ def test_an_old_attempt_still_shows_after_a_question_was_removed(client, learner
 
 
 def test_an_answer_takes_the_write_lock_once_and_its_reply_needs_no_second_transaction(client, learner, course, graded):
-    from sqlalchemy import event
-
     enrol(client, course)
     token = open_lesson(client, course, graded)
     form = answers_for(graded.text("vi"))
-    begins = []
-    event.listen(db.engine, "before_cursor_execute",
-                 lambda conn, cursor, statement, *a: begins.append(statement) if statement.startswith("BEGIN") else None)
-    response = submit(client, course, graded, form, token)
+    responses = []
+    begins = [s for s in statements_sent(lambda: responses.append(submit(client, course, graded, form, token)))
+              if s.startswith("BEGIN")]
+    response = responses[0]
     assert response.status_code == 303 and re.search(r"/attempts/\d+$", response.headers["Location"])
     assert begins == ["BEGIN IMMEDIATE"]
 
@@ -278,14 +270,12 @@ def test_an_answer_takes_the_write_lock_once_and_its_reply_needs_no_second_trans
 def test_a_second_answer_is_checked_and_recorded_in_a_dozen_statements(client, learner, course, graded):
     """The write lock is held while an answer is recorded: the attempts
     used and a replayed id are one query, the course's progress rows one."""
-    from sqlalchemy import event
-
     enrol(client, course)
     submit(client, course, graded, answers_for(graded.text("vi"), correct=False), open_lesson(client, course, graded))
     token = open_lesson(client, course, graded)
-    statements = []
-    event.listen(db.engine, "before_cursor_execute", lambda conn, cursor, statement, *a: statements.append(statement))
-    assert submit(client, course, graded, answers_for(graded.text("vi")), token).status_code == 303
+    responses = []
+    statements = statements_sent(lambda: responses.append(submit(client, course, graded, answers_for(graded.text("vi")), token)))
+    assert responses[0].status_code == 303
     answer = statements[statements.index("BEGIN IMMEDIATE"):]  # (the client first fetched a form token)
     assert len(answer) <= 12
     assert attempts(learner) == 2

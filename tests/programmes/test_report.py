@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
+from helpers import statements_sent
 
 from academy.certificates.models import Certificate
 from academy.cohorts import attendance
@@ -200,14 +200,7 @@ def test_a_session_not_yet_held_is_not_counted(classes):
 
 def test_the_report_runs_the_same_queries_for_few_or_many_learners(world, learners, progress, course, app):
     def statements() -> int:
-        seen = []
-        listener = lambda *args: seen.append(1)  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            report()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(seen)
+        return len(statements_sent(report))
 
     few = statements()
     progress(learners(40, world["saigon"], gender="woman"), course, lessons=3, completed=2)
