@@ -23,7 +23,7 @@ from ..app import create_preview_app
 from ..extensions import db
 from ..preview.services import NoCourses, preview_target
 from ..setup import upgrade_database
-from .server import lan_addresses, server_options
+from .server import open_addresses, server_options
 
 DEFAULT_PORT = 8090  # beside `academy serve`'s 8080, so that both can run on one laptop
 THREADS = 4
@@ -75,7 +75,7 @@ def _preview(target, data_dir: Path, token: str, host: str, port: int) -> None:
     try:
         page = f"courses/{target.only}/" if target.only else ""
         click.echo("Open the preview at (the link lets your browser in; it works until the preview stops):")
-        for address in _addresses(host, server.effective_port):
+        for address in open_addresses(host, server.effective_port, local="127.0.0.1"):
             click.echo(f"  {address}{page}?token={token}")
         click.echo("Pages show your files as last saved. Press Ctrl+C to stop.")
         server.run()  # until Ctrl+C or SIGTERM, which end waitress's loop
@@ -116,8 +116,3 @@ def _print_courses(app, target) -> None:
     if paths:
         click.echo(f"  and {paths} learning path(s)")
 
-
-def _addresses(host: str, port: int) -> list[str]:
-    if host in ("0.0.0.0", "::"):
-        return [f"http://127.0.0.1:{port}/"] + [f"http://{address}:{port}/" for address in lan_addresses()]
-    return [f"http://{f'[{host}]' if ':' in host else host}:{port}/"]

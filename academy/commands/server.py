@@ -83,6 +83,15 @@ def lan_addresses() -> list[str]:
     return sorted(a for a in found if not a.startswith("127."))
 
 
+def open_addresses(host: str, port: int, local: str = "localhost") -> list[str]:
+    """The addresses to print for a server on ``host``:``port``: ``local``
+    and this machine's LAN addresses when it listens on all interfaces, else
+    the address given (an IPv6 one in brackets)."""
+    if host in ("0.0.0.0", "::"):
+        return [f"http://{local}:{port}/"] + [f"http://{address}:{port}/" for address in lan_addresses()]
+    return [f"http://{f'[{host}]' if ':' in host else host}:{port}/"]
+
+
 @click.command("serve")
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on (all interfaces by default).")
 @click.option("--port", default=8080, show_default=True, type=int)
@@ -116,9 +125,7 @@ def serve_command(host: str, port: int, threads: int, no_migrate: bool, **https)
     identity = fingerprint(box_key(app.config["DATA_DIR"]))
     click.echo(f"{'Hub' if app.config.get('ROLE') == 'hub' else 'Box'} fingerprint: {display_fingerprint(identity)}")
     shown_host = "localhost" if host in ("0.0.0.0", "::") else f"[{host}]" if ":" in host else host
-    addresses = [f"http://{shown_host}:{port}/"]
-    if host in ("0.0.0.0", "::"):
-        addresses += [f"http://{address}:{port}/" for address in lan_addresses()]
+    addresses = open_addresses(host, port)
     click.echo("Open Academy at:")
     for address in addresses:
         click.echo(f"  {address}")
