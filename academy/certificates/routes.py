@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..access import admin_required
 from ..auth.models import User
-from ..content import content_language
+from ..content import title_in
 from ..domain import format_code
 from ..extensions import db
 from ..library import get_library
@@ -40,16 +40,12 @@ def _set_up_lookup_limit(state):
 
 def certificate_subject(certificate: Certificate, library):
     """The course a certificate is for, or its learning path; None if gone."""
-    return library.get_path(certificate.path_id) if certificate.is_path else library.get(certificate.course_id)
+    return library.course_or_path(certificate.course_id)
 
 
 def path_course_titles(certificate: Certificate, library, language: str) -> tuple[str, ...]:
     """The titles a path certificate lists, in ``language`` where a course has it."""
-    titles = []
-    for course_id in certificate.course_ids or ():
-        course = library.get(course_id)
-        titles.append(course.text(content_language(course, language)).title if course else course_id)
-    return tuple(titles)
+    return tuple(title_in(library, course_id, language) for course_id in certificate.course_ids or ())
 
 
 def certificate_language(certificate: Certificate, course, wanted: str | None) -> str:
@@ -124,10 +120,8 @@ def verify(code: str):
         except PayloadInvalid:
             payload_result = "invalid"
     library = get_library()
-    course = certificate_subject(certificate, library) if certificate else None
     language = str(get_locale())
-    title = (course.text(content_language(course, language)).title
-             if course else certificate.course_id if certificate else "")
+    title = title_in(library, certificate.course_id, language) if certificate else ""
     course_titles = path_course_titles(certificate, library, language) if certificate and certificate.is_path else ()
     status = 404 if certificate is None else 200
     return render_template("certificates/verify.html", certificate=certificate, course_title=title,
@@ -178,12 +172,8 @@ def _verify_on_hub(code: str, payload: str | None):
     """sync: on a hub, a certificate any registered box issued."""
     verification = verify_on_hub(code, payload)
     library, language = get_library(), str(get_locale())
-    titles = {}
-    for found in verification.found:
-        course_id = found.certificate.course_id
-        course = library.get_path(course_id[len("path:"):]) if course_id.startswith("path:") else library.get(course_id)
-        titles[found.certificate.id] = course.text(content_language(course, language)).title if course \
-            else course_id.removeprefix("path:")
+    titles = {found.certificate.id: title_in(library, found.certificate.course_id, language)
+              for found in verification.found}
     status = 404 if verification.status in ("not-found", "unknown-key", "invalid") else 200
     return render_template("sync/verify.html", verification=verification, code=code, titles=titles,
                            format_code=format_code), status

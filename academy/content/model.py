@@ -267,6 +267,11 @@ class Library:
     def get_path(self, path_id: str):
         return self.paths.get(path_id)
 
+    def course_or_path(self, key: str):
+        """The course, or the learning path, a course id names where a path
+        may stand too (certificates, cohorts: ``path:<id>``, LearningPath.key)."""
+        return self.get_path(key[len("path:"):]) if key.startswith("path:") else self.get(key)
+
 
 def freeze(mapping: dict) -> Mapping:
     return MappingProxyType(dict(mapping))

@@ -13,6 +13,13 @@ def content_language(course: Course, ui_language: str) -> str:
     return ui_language if course.has_language(ui_language) else course.source_language
 
 
+def title_in(library, key: str, ui_language: str) -> str:
+    """The title of a course or learning path (``path:<id>``) in the reader's
+    language where it has one; the bare id when it is no longer offered."""
+    found = library.course_or_path(key)
+    return found.text(content_language(found, ui_language)).title if found else key.removeprefix("path:")
+
+
 @dataclass(frozen=True)
 class LessonView:
     lesson: Lesson

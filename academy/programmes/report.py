@@ -40,6 +40,7 @@ from sqlalchemy import DateTime, Integer, String, and_, case, cast, exists, fals
 from ..auth.models import User
 from ..certificates.models import Certificate
 from ..cohorts.models import Attendance, Cohort, CohortMember, CohortSession
+from ..cohorts.services import local_now
 from ..extensions import db
 from ..learn.models import Enrollment, LessonProgress
 from .models import LearnerProfile, Organisation
@@ -175,7 +176,7 @@ class BoxSource:
 
     def __init__(self, library, now: datetime | None = None):
         self.library = library
-        self.now = now or datetime.now()  # session times are the box's local time
+        self.now = now or local_now()  # session times are the box's local time (cohorts.services)
         self.learners = (
             select(User.id.label("learner"), LearnerProfile.organisation_id.label("organisation"),
                    LearnerProfile.gender, LearnerProfile.job_role, LearnerProfile.age_band)

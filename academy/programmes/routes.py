@@ -15,7 +15,7 @@ from wtforms import SelectChoice
 
 from ..access import admin_required, reports_required
 from ..cohorts.services import local_today
-from ..content import content_language
+from ..content import title_in
 from ..extensions import db
 from ..i18n import language
 from ..library import get_library
@@ -178,15 +178,7 @@ def _course_titles(course_ids) -> dict[str, str]:
     """A title for each course, or learning path ("path:<id>", what a
     cohort on a path takes), in the reader's language where it has one."""
     library, ui = get_library(), str(get_locale())
-    titles = {}
-    for course_id in course_ids:
-        if course_id.startswith("path:"):
-            path = library.get_path(course_id[len("path:"):])
-            titles[course_id] = path.text(content_language(path, ui)).title if path else course_id[len("path:"):]
-            continue
-        course = library.get(course_id)
-        titles[course_id] = course.text(content_language(course, ui)).title if course else course_id
-    return titles
+    return {course_id: title_in(library, course_id, ui) for course_id in course_ids}
 
 
 def _report_form(source) -> tuple[ReportForm, ReportFilters | None]:
