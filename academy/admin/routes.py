@@ -22,6 +22,7 @@ from ..learn.services import impact_of
 from ..library import library_cache
 from ..messages import message_for
 from ..programmes import services as programmes
+from ..programmes.forms import chosen_id, organisation_choices
 from ..settings import get_setting, self_registration_open, set_setting
 from ..web import ConfirmForm, allow_larger_bodies
 from .forms import ROLE_CHOICES, CourseUploadForm, CreateUserForm, SettingsForm
@@ -56,8 +57,9 @@ def users():
         except accounts.AccountError as exc:
             flash(message_for(exc), "error")
         else:
-            if form.organisation.data and form.organisation.data.isdigit():
-                programmes.set_organisation(user, int(form.organisation.data))
+            organisation_id = chosen_id(form.organisation.data)
+            if organisation_id:
+                programmes.set_organisation(user, organisation_id)
             db.session.commit()
             new_password = (user, temporary)
             form = CreateUserForm(formdata=None)
@@ -67,7 +69,7 @@ def users():
 
 
 def _organisation_choices(form: CreateUserForm) -> None:
-    form.organisation.choices = [("", "—")] + [(str(o.id), o.name) for o in programmes.organisations()]
+    form.organisation.choices = organisation_choices()
 
 
 @bp.post("/users/<int:user_id>/reset-password")

@@ -35,6 +35,7 @@ from ..library import get_library
 from ..messages import import_message, message_for
 from ..pdf import qr_svg
 from ..programmes import services as programmes
+from ..programmes.forms import chosen_id, organisation_choices
 from ..settings import self_registration_open
 from ..web import ConfirmForm, public_base_url
 from . import attendance as attendance_records
@@ -130,12 +131,7 @@ def _fill_cohort_form(form: CohortForm, editing: bool) -> None:
             SelectChoice(path.key, _("Learning path: %(title)s", title=path.text(content_language(path, ui)).title))
             for path in sorted(library.paths.values(), key=lambda p: p.text(content_language(p, ui)).title.casefold())]
     form.tutors.choices = [SelectChoice(t.id, t.display_name) for t in services.tutor_choices()]
-    form.organisation.choices = [SelectChoice("", "—")] + [SelectChoice(str(o.id), o.name) for o in programmes.organisations()]
-
-
-def _chosen_organisation(form: CohortForm) -> int | None:
-    value = form.organisation.data
-    return int(value) if value and value.isdigit() else None
+    form.organisation.choices = organisation_choices()
 
 
 def _chosen_tutors(form: CohortForm):
@@ -188,7 +184,7 @@ def new():
                 cohort = services.create_cohort(
                     course, form.name.data, form.language.data, form.starts_on.data, form.ends_on.data,
                     _chosen_tutors(form), form.pacing.data, form.min_attendance_percent.data,
-                    form.join_code_expires_on.data, organisation_id=_chosen_organisation(form))
+                    form.join_code_expires_on.data, organisation_id=chosen_id(form.organisation.data))
             except services.CohortError as exc:
                 flash(message_for(exc), "error")
             else:
@@ -214,7 +210,7 @@ def edit(cohort_id: int):
                 cohort, get_library().get(cohort.course_id), form.name.data, form.language.data,
                 form.starts_on.data, form.ends_on.data, _chosen_tutors(form), form.pacing.data,
                 form.min_attendance_percent.data, form.join_code_expires_on.data,
-                organisation_id=_chosen_organisation(form))
+                organisation_id=chosen_id(form.organisation.data))
         except services.CohortError as exc:
             flash(message_for(exc), "error")
         else:

@@ -1,7 +1,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from . import services
+
+
+def organisation_choices() -> list[SelectChoice]:
+    """The choices of an optional organisation select (a new account, a
+    cohort): none, then every organisation by name, by id."""
+    return [SelectChoice("", "—")] + [SelectChoice(str(o.id), o.name) for o in services.organisations()]
+
+
+def chosen_id(value: str | None) -> int | None:
+    """The id a select of ids sent; None for none (or anything else)."""
+    return int(value) if value and value.isdigit() else None
 
 
 class OrganisationForm(FlaskForm):

@@ -24,7 +24,7 @@ from ..sync.source import HubSource
 from ..web import ConfirmForm
 from . import services
 from .exports import report_csv, report_pdf, report_xlsx
-from .forms import OrganisationForm, ProfileForm, ReportForm
+from .forms import OrganisationForm, ProfileForm, ReportForm, chosen_id
 from .models import Organisation
 from .present import all_measure_words, build_view
 from .report import MODALITIES, BoxSource, ReportFilters, compute_report, previous_quarter, quarter_of
@@ -210,13 +210,10 @@ def _report_form(source) -> tuple[ReportForm, ReportFilters | None]:
     if not form.validate():
         return form, None
 
-    def number(value):
-        return int(value) if value and value.isdigit() else None
-
     filters = ReportFilters(
         start=form.start.data or default_start, end=form.end.data or default_end,
-        organisation_id=number(form.organisation.data), country=form.country.data or None,
-        course_id=form.course.data or None, modality=form.modality.data or None, cohort_id=number(form.cohort.data))
+        organisation_id=chosen_id(form.organisation.data), country=form.country.data or None,
+        course_id=form.course.data or None, modality=form.modality.data or None, cohort_id=chosen_id(form.cohort.data))
     return form, filters
 
 
