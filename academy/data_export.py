@@ -9,7 +9,7 @@ from .auth.models import LoginSession, User
 from .certificates.models import Certificate
 from .extensions import db
 from .learn.models import Attempt, Enrollment, LessonFeedback, LessonProgress, PathEnrollment, Submission
-from .programmes.models import LearnerProfile, Organisation
+from .programmes import services as programmes
 from .sync.models import SyncLearner
 
 
@@ -25,8 +25,7 @@ def export_user_data(user: User, library=None) -> dict:
     # with it they can ask the programme's hub for what it holds of them.
     sync_key = db.session.scalar(select(SyncLearner.key).filter_by(
         user_id=user.id, user_created_dt=user.created_dt, erased_dt=None))
-    profile = db.session.get(LearnerProfile, user.id)
-    organisation = db.session.get(Organisation, profile.organisation_id) if profile and profile.organisation_id else None
+    profile = programmes.profile_of(user)
     return {
         "account": {
             "username": user.username, "display_name": user.display_name, "email": user.email,
@@ -34,7 +33,7 @@ def export_user_data(user: User, library=None) -> dict:
         },
         # programmes: the organisation and the optional answers for the reports
         "profile": {
-            "organisation": organisation.name if organisation else None,
+            "organisation": programmes.organisation_name_of(user),
             "gender": profile.gender if profile else None,
             "job_role": profile.job_role if profile else None,
             "age_band": profile.age_band if profile else None,

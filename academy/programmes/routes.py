@@ -138,11 +138,7 @@ def profile_form_global():
 
 @bp.app_template_global("organisation_of")
 def organisation_of_global(user) -> str | None:
-    profile = services.profile_of(user)
-    if profile is None or profile.organisation_id is None:
-        return None
-    organisation = db.session.get(Organisation, profile.organisation_id)
-    return organisation.name if organisation else None
+    return services.organisation_name_of(user)
 
 
 @bp.post("/account/profile")

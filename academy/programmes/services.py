@@ -167,6 +167,13 @@ def profile_of(user) -> LearnerProfile | None:
     return db.session.get(LearnerProfile, user.id)
 
 
+def organisation_name_of(user) -> str | None:
+    """The name of the organisation the learner belongs to, if any."""
+    profile = profile_of(user)
+    organisation = db.session.get(Organisation, profile.organisation_id) if profile and profile.organisation_id else None
+    return organisation.name if organisation else None
+
+
 def _profile_row(user_id: int) -> LearnerProfile:
     """The learner's profile row, made on first use. Two requests making it
     at once (two tabs) meet the primary key: the loser reads the winner's."""
