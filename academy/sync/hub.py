@@ -309,6 +309,14 @@ def retry_kept(data_dir: Path, now=None) -> list[ImportResult]:
 
 # -- applying -----------------------------------------------------------------------
 
+def _existing(column, values) -> set:
+    """Those of ``values`` that ``column`` holds, looked up in batches."""
+    values, found = list(set(values)), set()
+    for batch_start in range(0, len(values), BATCH):
+        found.update(db.session.scalars(select(column).where(column.in_(values[batch_start:batch_start + BATCH]))))
+    return found
+
+
 def _dt(value):
     return datetime.fromisoformat(value) if value else None
 
@@ -410,7 +418,13 @@ class _Applier:
     def apply_events(self, events: list[dict]) -> None:
         """Merge the events, first within the bundle (earliest dates, best
         scores), then with what the hub holds: the same result in any order."""
-        self.load_learners(e.get("learner") for e in events)
+        # Everything the events name is looked up in batches first, not a
+        # query (and a flush) per certificate, session or attendant.
+        self.load_learners([e.get("learner") for e in events]
+                           + [key for e in events for key in (e.get("attendance") or {})])
+        certificate_ids = [e["certificate"] for e in events if e["kind"] in ("certificate_issued", "certificate_revoked")]
+        held_certificates = _existing(HubCertificate.id, certificate_ids)
+        revoked = _existing(HubRevocation.certificate_id, certificate_ids)
         erased = [e for e in events if e["kind"] == "learner_erased"]
         for event in erased:
             self.erase(event["learner"])
@@ -439,20 +453,26 @@ class _Applier:
         self.merge_lessons(lessons)
         for event in events:
             kind = event["kind"]
-            if kind == "certificate_issued":
+            if kind == "certificate_issued" and event["certificate"] not in held_certificates:
                 self.certificate(event)
-            elif kind == "certificate_revoked":
-                if db.session.get(HubRevocation, event["certificate"]) is None:
-                    db.session.add(HubRevocation(certificate_id=event["certificate"], revoked_dt=_dt(event["at"]),
-                                                 reason=str(event.get("reason") or "")[:500]))
+                held_certificates.add(event["certificate"])
+            elif kind == "certificate_revoked" and event["certificate"] not in revoked:
+                db.session.add(HubRevocation(certificate_id=event["certificate"], revoked_dt=_dt(event["at"]),
+                                             reason=str(event.get("reason") or "")[:500]))
+                revoked.add(event["certificate"])
         sessions = {}
         for event in events:  # the newest version of each session in this bundle
             if event["kind"] in ("session_held", "session_cancelled"):
                 current = sessions.get(event["session"])
                 if current is None or event["seq"] > current["seq"]:
                     sessions[event["session"]] = event
-        for event in sessions.values():
-            self.session(event)
+        held_sessions = {}
+        keys = list(sessions)
+        for batch_start in range(0, len(keys), BATCH):
+            held_sessions.update((row.local_key, row) for row in db.session.scalars(select(HubSession).where(
+                HubSession.box_id == self.box.id, HubSession.local_key.in_(keys[batch_start:batch_start + BATCH]))))
+        for key, event in sessions.items():
+            self.session(event, held_sessions.get(key))
         db.session.flush()
 
     def merge_enrolments(self, merged: dict) -> None:
@@ -490,8 +510,7 @@ class _Applier:
                     else values["best_score"]
 
     def certificate(self, event: dict) -> None:
-        if db.session.get(HubCertificate, event["certificate"]) is not None:
-            return
+        """A certificate the hub does not hold yet."""
         learner = self.learner(event.get("learner")) if event.get("learner") else None
         if event.get("learner") and learner is None:
             return  # the learner was erased
@@ -503,8 +522,8 @@ class _Applier:
             cohort_name=event.get("cohort_name"), learner_name=event.get("learner_name"),
             name_digest=str(event.get("name_digest") or "")))
 
-    def session(self, event: dict) -> None:
-        row = db.session.scalar(select(HubSession).filter_by(box_id=self.box.id, local_key=event["session"]))
+    def session(self, event: dict, row: HubSession | None) -> None:
+        """The newest version of a session in the bundle; ``row``: the hub's, if it has one."""
         if row is not None and row.version_seq >= event["seq"]:
             return  # the hub holds a newer version
         if row is None:
