@@ -7,6 +7,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from ..auth.models import ROLES
 from ..auth.services import AccountError, create_user, find_user, normalise_username, unlock
 from ..extensions import db
 from .database import needs_database
@@ -26,7 +27,7 @@ def users_group():
 
 @users_group.command("create")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["learner", "tutor", "admin", "officer"]), default="learner", show_default=True)
+@click.option("--role", type=click.Choice(ROLES), default="learner", show_default=True)
 @click.option("--name", "display_name", default="", help="Display name (any script); default: the username.")
 @click.option("--language", default="en", show_default=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of a prompt.")

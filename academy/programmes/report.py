@@ -87,8 +87,16 @@ def previous_quarter(day: date) -> tuple[date, date]:
 
 # -- the numbers ----------------------------------------------------------------------
 
+class _Sums:
+    """Numbers that add up field by field (a total of groups)."""
+
+    def add(self, other) -> None:
+        for item in fields(self):
+            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
+
+
 @dataclass
-class Group:
+class Group(_Sums):
     """Raw numbers for one group of learners."""
 
     enrolled: int = 0
@@ -99,16 +107,6 @@ class Group:
     score_sum: float = 0.0  # best scores, one per learner and quiz lesson
     score_count: int = 0
     minutes: float = 0.0  # of lessons completed
-
-    def add(self, other: Group) -> None:
-        self.enrolled += other.enrolled
-        self.started += other.started
-        self.completed += other.completed
-        self.certified += other.certified
-        self.scored += other.scored
-        self.score_sum += other.score_sum
-        self.score_count += other.score_count
-        self.minutes += other.minutes
 
     @property
     def completion_rate(self) -> float | None:
@@ -124,15 +122,11 @@ class Group:
 
 
 @dataclass
-class SessionGroup:
+class SessionGroup(_Sums):
     sessions: int = 0
     present: int = 0
     absent: int = 0
     excused: int = 0
-
-    def add(self, other: SessionGroup) -> None:
-        for item in fields(self):
-            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
 
     @property
     def recorded(self) -> int:
