@@ -109,3 +109,13 @@ def library(app):
 def course(library):
     """A shipped course with all six question types."""
     return library.get("climate-action-cycling")
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user("boss", role="admin", display_name="Admin")
+
+
+@pytest.fixture
+def tutor(make_user):
+    return make_user("tutor-ana", role="tutor", display_name="Ana Tutor")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import has_app_context
 from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
 
 from academy.certificates import services as certificates
 from academy.cohorts import review
@@ -29,6 +30,11 @@ class FixedLibrary:
 
     def get(self):
         return self.library
+
+
+#: The password hash of accounts a test writes straight into the table: of
+#: "not used", cheap to check (scrypt costs 0.1 s a hash).
+CHEAP_PASSWORD_HASH = generate_password_hash("not used", method="pbkdf2:sha256:1000")
 
 
 def serve_copies(app, folder: Path, *course_folders: Path) -> Path:

@@ -24,11 +24,6 @@ def pdf_text(data: bytes) -> str:
 
 
 @pytest.fixture
-def admin(make_user):
-    return make_user("boss", role="admin", display_name="Admin")
-
-
-@pytest.fixture
 def graduate(make_user, library, admin):
     """A learner on the path who has completed both its courses."""
     user = make_user("quynh", display_name="Vũ Như Quỳnh", language="vi")

@@ -6,8 +6,7 @@ import secrets
 from datetime import date, timedelta
 
 import pytest
-from helpers import FixedLibrary, answers_for
-from werkzeug.security import generate_password_hash
+from helpers import CHEAP_PASSWORD_HASH, FixedLibrary, answers_for
 
 from academy.auth.models import User
 from academy.cohorts import services
@@ -16,10 +15,6 @@ from academy.extensions import db
 from academy.learn import services as learning
 from academy.learn.models import Enrollment
 
-_CHEAP_HASH = generate_password_hash("not used", method="pbkdf2:sha256:1000")
-
-
-
 
 @pytest.fixture(autouse=True)
 def fixed_library(app, shipped_library):
@@ -27,18 +22,8 @@ def fixed_library(app, shipped_library):
 
 
 @pytest.fixture
-def tutor(make_user):
-    return make_user("tutor-ana", role="tutor", display_name="Ana Tutor")
-
-
-@pytest.fixture
 def other_tutor(make_user):
     return make_user("tutor-ben", role="tutor", display_name="Ben Tutor")
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user("boss", role="admin", display_name="Admin")
 
 
 @pytest.fixture
@@ -64,7 +49,7 @@ def add_learners(course):
     requests): for tests that need many."""
 
     def add(cohort, names, language="vi"):
-        users = [User(username=f"learner-{cohort.id}-{i}", display_name=name, password_hash=_CHEAP_HASH,
+        users = [User(username=f"learner-{cohort.id}-{i}", display_name=name, password_hash=CHEAP_PASSWORD_HASH,
                       role="learner", language=language) for i, name in enumerate(names)]
         db.session.add_all(users)
         db.session.flush()

@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from helpers import FixedLibrary
-from werkzeug.security import generate_password_hash
+from helpers import CHEAP_PASSWORD_HASH, FixedLibrary
 
 from academy.auth.models import User
 from academy.certificates.models import Certificate
@@ -17,10 +16,6 @@ from academy.extensions import db
 from academy.learn.models import Enrollment, LessonProgress
 from academy.programmes import services as programmes
 
-_CHEAP_HASH = generate_password_hash("not used", method="pbkdf2:sha256:1000")
-
-
-
 
 @pytest.fixture(autouse=True)
 def fixed_library(app, shipped_library):
@@ -28,18 +23,8 @@ def fixed_library(app, shipped_library):
 
 
 @pytest.fixture
-def admin(make_user):
-    return make_user("boss", role="admin", display_name="Admin")
-
-
-@pytest.fixture
 def officer(make_user):
     return make_user("officer", role="officer", display_name="Programme Officer")
-
-
-@pytest.fixture
-def tutor(make_user):
-    return make_user("tutor-ana", role="tutor", display_name="Ana Tutor")
 
 
 @pytest.fixture
@@ -75,7 +60,7 @@ def learners(app):
     counter = iter(range(1, 100_000))
 
     def make(count, organisation=None, gender=None, job_role=None, age_band=None, role="learner"):
-        users = [User(username=f"person-{next(counter)}", display_name="Learner", password_hash=_CHEAP_HASH, role=role,
+        users = [User(username=f"person-{next(counter)}", display_name="Learner", password_hash=CHEAP_PASSWORD_HASH, role=role,
                       language="vi") for _ in range(count)]
         db.session.add_all(users)
         db.session.flush()
